@@ -1,0 +1,65 @@
+"""Njia: the directory web application (API, pages, CLI) around a pluggable store."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask_smorest import Api
+
+from directory import config, errors, store
+from directory.auth import declare_access, enforce_route_access
+
+
+class NjiaApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api with Njia's error envelope."""
+
+    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
+        return errors.http_error(error)
+
+
+def schema_name(schema: Any) -> str:
+    """OpenAPI component names: ``ServiceSchema`` → ``Service``, partial → ``ServicePatch``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    return name + "Patch" if getattr(schema, "partial", False) else name
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then ``NJIA_*`` env, then
+    ``test_config``. Nothing touches the database until the first request needs it."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("NJIA")
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    store.init_app(app)
+    errors.register_error_handlers(app)
+    app.before_request(enforce_route_access)
+    _register_api(app)
+    _register_cli(app)
+    return app
+
+
+def _register_api(app: Flask) -> None:
+    from directory.api import docs, health, listings
+
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = NjiaApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    app.extensions["njia_api"] = api
+    for kind in ("organization", "location", "service"):
+        api.register_blueprint(listings.listing_blueprint(kind))
+    app.register_blueprint(health.blp)
+    app.register_blueprint(docs.blp)
+    declare_access(app, "api-docs.openapi_json", "public")
+
+
+def _register_cli(app: Flask) -> None:
+    from directory import cli
+
+    cli.init_app(app)

@@ -1,0 +1,209 @@
+"""``/api/v1/{organizations,locations,services}``: create, read, update, list, deactivate.
+
+One blueprint per listing kind, built by :func:`listing_blueprint` from the kind's schema.
+Writes need ``If-Match`` with the ETag last read (428 without it, 412 when stale) and are
+compare-and-set in the store, so no update is ever lost. PATCH replaces the top-level fields
+it names (nested objects are replaced whole) and the merged listing is validated again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, abort, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE, ValidationError, fields, validate
+
+from directory.api.etag import expected_version, with_etag
+from directory.auth import access, can_write, current_principal, visible_tiers
+from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
+from directory.store import get_store
+from directory.store.base import Document, ListQuery
+from directory.visibility import present
+
+PLURAL = {"organization": "organizations", "location": "locations", "service": "services"}
+IMMUTABLE = ("organization_id",)
+PROVIDER_LOCKED = ("last_verified_at",)
+TIER_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+
+
+class ListArgs(StrictSchema):
+    """Query arguments of a listing collection. Unknown arguments are rejected."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    q = fields.String(validate=validate.Length(min=1, max=100))
+    need = fields.String(validate=validate.OneOf(NEED_CODES))
+    area = fields.String(validate=lambda code: _known_area(code))
+    organization_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(("active", "inactive", "temporarily_closed")))
+
+
+def _known_area(code: str) -> None:
+    if code not in TAXONOMY.areas:
+        raise ValidationError(f"Unknown area P-code {code!r}.")
+
+
+def listing_blueprint(kind: str) -> Blueprint:
+    """Build the blueprint serving one listing kind."""
+    plural = PLURAL[kind]
+    schema = SCHEMAS[kind]
+    blp = Blueprint(plural, __name__, url_prefix=f"/api/v1/{plural}", description=_DOCS[kind])
+
+    @blp.route("")
+    class Collection(MethodView):
+        @access("public")
+        @blp.arguments(ListArgs, location="query", as_kwargs=True, unknown=RAISE)
+        @blp.doc(responses={"200": {"description": f"A page of {plural}."}})
+        def get(self, page: int, per_page: int, **filters: Any) -> Response:
+            """List, filtered and paged (ordered by name, then id)."""
+            return list_listings(kind, page, per_page, filters)
+
+        @access("writer")
+        @blp.arguments(schema)
+        @blp.response(201, schema)
+        def post(self, _: dict[str, Any]) -> Response:
+            """Create. The server assigns the id (a random UUID)."""
+            return create_listing(kind)
+
+    class Item(MethodView):
+        @access("public")
+        @blp.response(200, schema)
+        def get(self, entity_id: uuid.UUID) -> Response:
+            """Read one. The ETag header is the version to send back in If-Match."""
+            return with_etag(jsonify(read_visible(kind, str(entity_id))), 200)
+
+        @access("writer")
+        @blp.arguments(schema(partial=True))
+        @blp.response(200, schema)
+        def patch(self, _: dict[str, Any], entity_id: uuid.UUID) -> Response:
+            """Update the fields given. Needs If-Match (428 without, 412 if stale)."""
+            return update_listing(kind, str(entity_id), request.get_json())
+
+    class DeactivatableItem(Item):
+        @access("writer")
+        @blp.response(200, schema)
+        def delete(self, entity_id: uuid.UUID) -> Response:
+            """Deactivate (status becomes inactive; history keeps everything). Needs If-Match."""
+            return update_listing(kind, str(entity_id), {"status": "inactive"})
+
+    # Locations are retired by deactivating the services offered there.
+    blp.route("/<uuid:entity_id>")(Item if kind == "location" else DeactivatableItem)
+
+    @blp.route("/<uuid:entity_id>/history")
+    class History(MethodView):
+        @access("writer")
+        @blp.doc(responses={"200": {"description": "Every change, oldest first."}})
+        def get(self, entity_id: uuid.UUID) -> Response:
+            """Every recorded change of this listing: who, when, old and new values."""
+            doc = read_writable(kind, str(entity_id))
+            changes = get_store().history(kind, doc["id"])
+            return jsonify(items=[_change_json(c) for c in changes])
+
+    return blp
+
+
+def list_listings(kind: str, page: int, per_page: int, filters: dict[str, Any]) -> Response:
+    """A page of listings as the caller may see them."""
+    store, principal = get_store(), current_principal()
+    org = filters.get("organization_id")
+    query = ListQuery(
+        need=filters.get("need"),
+        area=filters.get("area"),
+        text=filters.get("q"),
+        organization_id=str(org) if org else None,
+        status=filters.get("status"),
+        tiers=visible_tiers(principal),
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    result = store.list(kind, query)
+    items = [present(store, principal, kind, doc) for doc in result.items]
+    return jsonify(items=items, page=page, per_page=per_page, total=result.total)
+
+
+def create_listing(kind: str) -> Response:
+    """Validate, authorize and store a new listing."""
+    principal = current_principal()
+    doc = canonical(kind, request.get_json())
+    doc = {"id": str(uuid.uuid4()), **doc}
+    if not can_write(principal, kind, doc):
+        abort(403 if kind == "organization" else 404)
+    if principal.role == "provider":
+        _check_provider_fields(kind, {}, doc)
+    stored = get_store().create(kind, doc, principal.actor)
+    return with_etag(jsonify(stored), 201)
+
+
+def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Response:
+    """Merge ``changes`` into the stored listing and compare-and-set it."""
+    version = expected_version()
+    current = read_writable(kind, entity_id)
+    editable = {k: v for k, v in current.items() if k not in ("id", "version")}
+    editable.pop("created_at")
+    editable.pop("updated_at")
+    merged = canonical(kind, {**editable, **changes})
+    _check_immutable(current, merged)
+    if current_principal().role == "provider":
+        _check_provider_fields(kind, current, merged)
+    stored = get_store().update(kind, entity_id, merged, version, current_principal().actor)
+    return with_etag(jsonify(stored), 200)
+
+
+def read_visible(kind: str, entity_id: str) -> Document:
+    """The listing as the caller may see it; 404 if missing or hidden from them."""
+    store = get_store()
+    doc = store.get(kind, entity_id)
+    shown = present(store, current_principal(), kind, doc) if doc else None
+    if shown is None:
+        abort(404)
+    return shown
+
+
+def read_writable(kind: str, entity_id: str) -> Document:
+    """The listing if the caller may change it; 404 otherwise (exactly like a missing one)."""
+    doc = get_store().get(kind, entity_id)
+    if doc is None or not can_write(current_principal(), kind, doc):
+        abort(404)
+    return doc
+
+
+def _check_immutable(current: Document, merged: Document) -> None:
+    errors = {f: ["Cannot be changed."] for f in IMMUTABLE if current.get(f) != merged.get(f)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_provider_fields(kind: str, current: Document, merged: Document) -> None:
+    """Providers may not verify their own listings or lower a location's confidentiality."""
+    errors = {
+        f: ["Only a coordinator can set this."]
+        for f in PROVIDER_LOCKED
+        if merged.get(f) != current.get(f)
+    }
+    if kind == "location" and current:
+        if TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]]:
+            errors["confidentiality"] = ["Only a coordinator can lower confidentiality."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _change_json(change: Any) -> dict[str, Any]:
+    return {
+        "seq": change.seq,
+        "version": change.version,
+        "action": change.action,
+        "actor": change.actor,
+        "at": change.at,
+        "old": change.old,
+        "new": change.new,
+    }
+
+
+_DOCS = {
+    "organization": "Organizations that provide services, and their referral agreements.",
+    "location": "Places where services are offered: a point, an area (P-codes) and a landmark.",
+    "service": "Services: the needs they meet, capabilities, hours, eligibility, capacity.",
+}

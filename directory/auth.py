@@ -1,0 +1,184 @@
+"""Who is asking, and what they may do: default-deny, checked per route and per object.
+
+Every route declares its access with :func:`access`; a request to a route that declares none
+is refused (403), and a test fails when a route is left unclassified. Per-object rules live in
+:func:`can_write` and :func:`visible_tiers`: a provider may touch only its own organization's
+listings, and any other object answers 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, request
+
+from directory.store.base import Document, Store, Token
+
+ROLES = ("admin", "coordinator", "caseworker", "provider")
+STAFF = frozenset({"admin", "coordinator"})
+ACCESS_LEVELS = ("public", "signed_in", "writer", "staff")
+"""``public``: anyone; ``signed_in``: any role; ``writer``: providers and staff; ``staff``:
+admins and coordinators."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller. ``role`` is None for an anonymous visitor."""
+
+    role: str | None = None
+    organization_id: str | None = None
+    actor: str = "anonymous"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+ANONYMOUS = Principal()
+
+
+def access(level: str) -> Callable[[F], F]:
+    """Declare who may call a view function (or a MethodView method)."""
+    if level not in ACCESS_LEVELS:
+        raise ValueError(level)
+
+    def mark(view: F) -> F:
+        view._njia_access = level  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def declare_access(app: Flask, endpoint: str, level: str) -> None:
+    """Declare the access level of a view registered by a library (e.g. the OpenAPI spec)."""
+    if endpoint not in app.view_functions or level not in ACCESS_LEVELS:
+        raise ValueError(f"cannot declare {endpoint!r} as {level!r}")
+    app.extensions.setdefault("njia_access", {})[endpoint] = level
+
+
+def route_access(endpoint: str | None, method: str) -> str | None:
+    """The access level declared for an endpoint and HTTP method, or None if undeclared."""
+    if endpoint is None:
+        return None
+    declared = current_app.extensions.get("njia_access", {})
+    if endpoint in declared:
+        return declared[endpoint]  # type: ignore[no-any-return]
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, method.lower(), None)
+    return getattr(view, "_njia_access", None)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a token secret. Secrets are 256-bit random, so a fast hash is sufficient."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(store: Store, role: str, label: str, organization_id: str | None = None) -> str:
+    """Create an API token and return its secret (shown once, stored only as a hash)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if (role == "provider") != (organization_id is not None):
+        raise ValueError("a provider token needs an organization, and only a provider token")
+    secret = "njia_" + secrets.token_urlsafe(32)
+    token = Token(str(uuid.uuid4()), role, label, organization_id)
+    store.add_token(token, hash_secret(secret))
+    return secret
+
+
+def load_principal(store: Store) -> Principal:
+    """The principal of the current request, from an ``Authorization: Bearer`` header."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return ANONYMOUS
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        abort(401, description="Use 'Authorization: Bearer <token>'.")
+    token = store.token_for(hash_secret(secret.strip()))
+    if token is None or token.revoked:
+        abort(401, description="The token is not valid.")
+    return Principal(token.role, token.organization_id, f"token:{token.id}")
+
+
+def enforce_route_access() -> None:
+    """``before_request`` hook: resolve the caller and apply the route's declared level."""
+    from directory.store import get_store
+
+    level = route_access(request.endpoint, request.method)
+    if request.endpoint is None or request.endpoint == "static":
+        return
+    if level is None:
+        abort(403, description="This route is not open to anyone.")
+    principal = load_principal(get_store()) if level != "public" or _has_auth() else ANONYMOUS
+    g.principal = principal
+    allowed = {
+        "public": True,
+        "signed_in": principal.role is not None,
+        "writer": principal.role in STAFF | {"provider"},
+        "staff": principal.is_staff,
+    }[level]
+    if not allowed:
+        if principal.role is None:
+            abort(401, description="Send a valid API token: 'Authorization: Bearer <token>'.")
+        abort(403, description="Your role may not do this.")
+
+
+def _has_auth() -> bool:
+    return "Authorization" in request.headers
+
+
+def current_principal() -> Principal:
+    """The caller of the current request (anonymous outside a request)."""
+    return g.get("principal", ANONYMOUS)
+
+
+def visible_tiers(principal: Principal) -> frozenset[str]:
+    """Confidentiality tiers whose locations the caller may see in lists and searches.
+
+    Confidential locations are listed only to staff; a provider sees its own through
+    :func:`can_see_location`.
+    """
+    if principal.is_staff:
+        return frozenset({"public", "restricted", "confidential"})
+    return frozenset({"public", "restricted"})
+
+
+def owns(principal: Principal, kind: str, doc: Document) -> bool:
+    """True when the provider ``principal`` belongs to the listing's organization."""
+    org = doc["id"] if kind == "organization" else doc.get("organization_id")
+    return principal.organization_id is not None and principal.organization_id == org
+
+
+def can_see_location(principal: Principal, doc: Document) -> bool:
+    """Whether the caller may know that this location exists."""
+    if doc["confidentiality"] != "confidential":
+        return True
+    return principal.is_staff or owns(principal, "location", doc)
+
+
+def can_see_address(principal: Principal, doc: Document) -> bool:
+    """Whether the caller may see a location's point and landmark description."""
+    tier = doc["confidentiality"]
+    if tier == "public":
+        return True
+    if principal.is_staff or owns(principal, "location", doc):
+        return True
+    return tier == "restricted" and principal.role == "caseworker"
+
+
+def can_write(principal: Principal, kind: str, doc: Document) -> bool:
+    """Staff write anything; a provider writes its own organization's listings only and
+    may not create organizations."""
+    if principal.is_staff:
+        return True
+    if principal.role != "provider":
+        return False
+    return owns(principal, kind, doc)

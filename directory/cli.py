@@ -1,0 +1,111 @@
+"""Command-line tools: ``flask --app wsgi COMMAND``. Every command has ``--help``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from directory import transfer
+from directory.auth import ROLES, issue_token
+from directory.store import get_store
+from directory.taxonomy import SEED_DIR
+
+DEMO_FILE = SEED_DIR / "demo_listings.jsonl"
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database, or upgrade its schema to the current version."""
+    store = get_store()
+    click.echo(f"Database ready ({_describe(store)}).")
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def seed(path: Path | None) -> None:
+    """Load the demo listings (skipped when they are there already)."""
+    store = get_store()
+    lines = (path or DEMO_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    parsed = transfer.parse_import(lines)
+    present = {(k, d["id"]) for k, d in parsed.listings if store.get(k, d["id"]) is not None}
+    if present:
+        click.echo(f"Seed data already loaded ({len(present)} listings present); nothing to do.")
+        return
+    count = transfer.load(store, transfer.ParsedImport(parsed.listings, []))
+    click.echo(f"Loaded {count} demo listings.")
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+def export(path: str) -> None:
+    """Write the whole directory, with its history, to PATH as JSON Lines ('-' for stdout)."""
+    store = get_store()
+    total = sum(store.counts().values())
+    out = click.open_file(path, "w", encoding="utf-8")
+    with out, click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        for line in transfer.export_lines(store):
+            out.write(line)
+            if '"doc"' in line[:20]:
+                bar.update(1)
+    click.echo(f"Exported {total} listings to {path}.", err=True)
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def import_(path: str) -> None:
+    """Load an export file into the directory: all of it, or nothing if any line is bad."""
+    store = get_store()
+    with click.open_file(path, "r", encoding="utf-8") as handle:
+        lines = handle.readlines()
+    with click.progressbar(length=len(lines), label="Checking", file=sys.stderr) as bar:
+        try:
+            parsed = transfer.parse_import(lines, on_line=lambda _: bar.update(1))
+            count = transfer.load(store, parsed)
+        except transfer.ImportFailed as exc:
+            _fail("Nothing was imported.", exc.problems)
+    click.echo(f"Imported {count} listings and {len(parsed.history)} history entries.")
+
+
+@click.command("create-token")
+@with_appcontext
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--label", required=True, help="Who or what uses the token.")
+@click.option("--organization", "organization_id", help="The organization of a provider token.")
+def create_token(role: str, label: str, organization_id: str | None) -> None:
+    """Create an API token and print its secret once (only a hash is stored)."""
+    store = get_store()
+    if organization_id and store.get("organization", organization_id) is None:
+        raise click.BadParameter("no such organization", param_hint="--organization")
+    try:
+        secret = issue_token(store, role, label, organization_id)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(secret)
+
+
+def _fail(summary: str, problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(problem, err=True)
+    raise click.ClickException(summary)
+
+
+def _describe(store: object) -> str:
+    path = getattr(store, "path", None)
+    return f"SQLite file {path}" if path else type(store).__name__
+
+
+COMMANDS = (init_db, seed, export, import_, create_token)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,211 @@
+"""The storage contract: one :class:`Store` protocol, implemented by SQLite and Neo4j adapters.
+
+Listings are JSON documents of three kinds (``organization``, ``location``, ``service``) whose
+shape is defined and validated by :mod:`directory.schemas` before they reach a store. A store
+keeps each document losslessly, indexes the fields the API filters on, and records every change.
+The contract suite in ``tests/store/`` runs against every adapter.
+
+Every public method is one short transaction. Adapters translate their driver's connection and
+lock errors into :class:`StoreUnavailable`, which the web layer answers with 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+KINDS: tuple[str, ...] = ("organization", "location", "service")
+"""Listing kinds, in dependency order (an import loads them in this order)."""
+
+Document = dict[str, Any]
+
+
+class StoreError(Exception):
+    """Base class of the errors a store raises on purpose."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached, or is locked or failing; retrying later may work."""
+
+
+class NotFound(StoreError):
+    """No listing of that kind has that id."""
+
+
+class VersionConflict(StoreError):
+    """The listing changed since the version the writer read (HTTP 412)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"current version is {current_version}")
+        self.current_version = current_version
+
+
+class Conflict(StoreError):
+    """The write would break a uniqueness rule (e.g. the id exists already)."""
+
+
+class BrokenReference(StoreError):
+    """A document refers to a listing that does not exist or may not be linked.
+
+    ``field`` names the offending field (e.g. ``organization_id`` or ``location_ids``).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Filters and a page for :meth:`Store.list`. All filters combine with AND.
+
+    ``need`` applies to services; ``area`` (a P-code, province or territory) to locations and
+    to services through their locations; ``text`` is a full-text query over names and
+    descriptions; ``tiers`` restricts locations (and the locations through which services are
+    found by area) to those confidentiality tiers, or all tiers when None.
+    """
+
+    need: str | None = None
+    area: str | None = None
+    text: str | None = None
+    organization_id: str | None = None
+    status: str | None = None
+    tiers: frozenset[str] | None = None
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of documents ordered by name then id, and the total matching count."""
+
+    items: list[Document]
+    total: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change of a listing: who, when, and the document before and after."""
+
+    seq: int
+    kind: str
+    entity_id: str
+    version: int
+    action: str
+    actor: str
+    at: str
+    old: Document | None
+    new: Document | None
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A service offered at a location (or remotely) with its organization, for the matcher."""
+
+    service: Document
+    organization: Document
+    location: Document | None = None
+    refers_to: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Token:
+    """An API token's principal. Only a hash of the secret is ever stored."""
+
+    id: str
+    role: str
+    label: str
+    organization_id: str | None = None
+    revoked: bool = False
+
+
+class Store(Protocol):
+    """What every storage adapter provides. Documents are plain JSON-compatible dicts."""
+
+    def init_schema(self) -> None:
+        """Create or upgrade tables, constraints and indexes. Safe to call at every start."""
+
+    def ping(self) -> None:
+        """Answer quickly or raise :class:`StoreUnavailable` (used by ``/readyz``)."""
+
+    def close(self) -> None:
+        """Release connections. The store may be used again afterwards (it reconnects)."""
+
+    def create(self, kind: str, doc: Document, actor: str) -> Document:
+        """Insert ``doc`` (which carries its ``id``) as version 1 and record the change.
+
+        Sets ``version``, ``created_at`` and ``updated_at``; returns the stored document.
+        Raises :class:`Conflict` if the id exists and :class:`BrokenReference` if a
+        referenced listing (organization, locations of the same organization, referral
+        partners) does not exist.
+        """
+
+    def get(self, kind: str, entity_id: str) -> Document | None:
+        """The stored document, or None."""
+
+    def update(
+        self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
+    ) -> Document:
+        """Replace the document if its version is still ``expected_version``.
+
+        Increments ``version``, sets ``updated_at``, keeps ``created_at``, records the change
+        with the old and new documents, and returns the new document. Raises
+        :class:`NotFound`, :class:`VersionConflict` or :class:`BrokenReference`; on any error
+        nothing changes.
+        """
+
+    def list(self, kind: str, query: ListQuery) -> Page:
+        """Documents of ``kind`` matching ``query``, ordered by name then id."""
+
+    def history(self, kind: str, entity_id: str) -> list[Change]:
+        """Every recorded change of one listing, oldest first."""
+
+    def candidates_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        needs: Iterable[str],
+        tiers: frozenset[str] = frozenset({"public"}),
+    ) -> list[CandidateRow]:
+        """Services meeting any of ``needs`` at locations of the given confidentiality
+        ``tiers`` within about ``radius_km`` of the point.
+
+        A coarse, indexed search: it may return some locations slightly beyond the radius
+        (the matcher filters exactly) but never misses one within it. Services that are not
+        active, or whose organization is not active, are left out. Never a full scan.
+        """
+
+    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
+        """Remote services (hotlines) whose ``service_area`` covers any of ``pcodes``, and
+        services at confidential locations whose ``service_area`` covers them, meeting any of
+        ``needs``; returned without their location (the public sees no confidential point).
+        """
+
+    def export(self) -> Iterator[tuple[str, Document]]:
+        """Every listing as ``(kind, document)``, kinds in :data:`KINDS` order, then by id."""
+
+    def export_history(self) -> Iterator[Change]:
+        """Every recorded change, oldest first."""
+
+    def import_all(
+        self, listings: Iterable[tuple[str, Document]], history: Iterable[Change] = ()
+    ) -> int:
+        """Load documents exactly as given (ids, versions, timestamps kept) in one
+        transaction; all or nothing. Raises :class:`Conflict` for an existing id and
+        :class:`BrokenReference` for a dangling reference. Returns the number loaded.
+        """
+
+    def counts(self) -> dict[str, int]:
+        """Number of listings of each kind."""
+
+    def add_token(self, token: Token, secret_hash: str) -> None:
+        """Store an API token's principal under the hash of its secret."""
+
+    def token_for(self, secret_hash: str) -> Token | None:
+        """The token whose secret hashes to ``secret_hash``, or None."""
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Revoke a token; False if no such token."""

@@ -1,0 +1,429 @@
+"""The embedded store: one SQLite file, WAL mode, an R*Tree for points and FTS5 for text.
+
+Each thread (and each process after a fork) gets its own connection. Every public method runs
+in one short transaction; writes take the write lock up front (``BEGIN IMMEDIATE``) and wait
+at most ``busy_timeout`` seconds for it, after which :class:`StoreUnavailable` is raised.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from directory.store import sqlite_queries as q
+from directory.store.base import (
+    KINDS,
+    BrokenReference,
+    CandidateRow,
+    Change,
+    Conflict,
+    Document,
+    ListQuery,
+    NotFound,
+    Page,
+    StoreUnavailable,
+    Token,
+    VersionConflict,
+)
+from directory.store.sqlite_schema import MIGRATIONS
+from directory.store.text import fts_query, utc_now
+
+KM_PER_DEGREE_LAT = 110.5  # the shortest degree of latitude on WGS-84 is 110.57 km
+
+
+class SqliteStore:
+    """The :class:`~directory.store.base.Store` contract on one SQLite database file."""
+
+    def __init__(self, path: str | Path, busy_timeout: float = 1.0) -> None:
+        self.path = str(path)
+        self.busy_timeout = busy_timeout
+        self._local = threading.local()
+
+    # -- connections and transactions -------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(str(exc)) from exc
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            self.close()
+            raise StoreUnavailable(str(exc)) from exc
+
+    def close(self) -> None:
+        """Close this thread's connection; the next call reconnects."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with suppress(sqlite3.Error):
+                conn.close()
+
+    def init_schema(self) -> None:
+        """Apply the migrations this database has not had yet."""
+        with self._tx(write=True) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            current = int(row[0]) if row else 0
+            for number in range(current + 1, len(MIGRATIONS) + 1):
+                for statement in MIGRATIONS[number - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(number),),
+                )
+
+    def schema_version(self) -> int:
+        """The schema version of the database file (0 when uninitialised)."""
+        with self._tx() as conn:
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()
+            if not has_meta:
+                return 0
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return int(row[0]) if row else 0
+
+    def ping(self) -> None:
+        """Run a trivial query against the schema, or raise StoreUnavailable."""
+        with self._tx() as conn:
+            conn.execute("SELECT count(*) FROM meta").fetchone()
+
+    # -- listings ----------------------------------------------------------------------
+
+    def create(self, kind: str, doc: Document, actor: str) -> Document:
+        """Insert version 1 of a listing; see the Store protocol."""
+        _check_kind(kind)
+        now = utc_now()
+        stored = {**doc, "version": 1, "created_at": now, "updated_at": now}
+        with self._tx(write=True) as conn:
+            if conn.execute(q.EXISTS[kind], (doc["id"],)).fetchone():
+                raise Conflict(f"{kind} {doc['id']} exists")
+            _check_references(conn, kind, stored)
+            _write(conn, kind, stored, insert=True)
+            _record(conn, kind, stored["id"], 1, "create", actor, now, None, stored)
+        return stored
+
+    def get(self, kind: str, entity_id: str) -> Document | None:
+        """The stored document or None."""
+        _check_kind(kind)
+        with self._tx() as conn:
+            row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def update(
+        self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
+    ) -> Document:
+        """Compare-and-set replacement of a listing; see the Store protocol."""
+        _check_kind(kind)
+        with self._tx(write=True) as conn:
+            row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
+            if row is None:
+                raise NotFound(entity_id)
+            old = json.loads(row[0])
+            if old["version"] != expected_version:
+                raise VersionConflict(old["version"])
+            stored = {
+                **doc,
+                "id": entity_id,
+                "version": old["version"] + 1,
+                "created_at": old["created_at"],
+                "updated_at": utc_now(),
+            }
+            _check_references(conn, kind, stored)
+            _write(conn, kind, stored, insert=False)
+            _record(
+                conn, kind, entity_id, stored["version"], "update", actor, stored["updated_at"],
+                old, stored,
+            )  # fmt: skip
+        return stored
+
+    def list(self, kind: str, query: ListQuery) -> Page:
+        """Filtered, paged listings ordered by name then id."""
+        _check_kind(kind)
+        where, params = q.list_filters(kind, query, fts_query(query.text) if query.text else None)
+        with self._tx() as conn:
+            total = conn.execute(q.COUNT[kind] + where, params).fetchone()[0]
+            rows = conn.execute(
+                q.SELECT_DOCS[kind] + where + q.ORDER_PAGE, [*params, query.limit, query.offset]
+            ).fetchall()
+        return Page([json.loads(r[0]) for r in rows], total)
+
+    def history(self, kind: str, entity_id: str) -> list[Change]:
+        """Every change of one listing, oldest first."""
+        _check_kind(kind)
+        with self._tx() as conn:
+            rows = conn.execute(q.HISTORY, (kind, entity_id)).fetchall()
+        return [_change(r) for r in rows]
+
+    # -- matching ----------------------------------------------------------------------
+
+    def candidates_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        needs: Iterable[str],
+        tiers: frozenset[str] = frozenset({"public"}),
+    ) -> list[CandidateRow]:
+        """Indexed box search around the point; see the Store protocol."""
+        dlat = radius_km / KM_PER_DEGREE_LAT
+        widest = min(89.0, abs(lat) + dlat)
+        dlon = min(180.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+        params = (
+            lat - dlat, lat + dlat, lon - dlon, lon + dlon,
+            json.dumps(sorted(set(needs))), json.dumps(sorted(tiers)),
+        )  # fmt: skip
+        with self._tx() as conn:
+            rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
+            return _candidate_rows(conn, rows)
+
+    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
+        """Remote and confidential-location services covering the areas; no location."""
+        params = (json.dumps(sorted(set(pcodes))), json.dumps(sorted(set(needs))))
+        with self._tx() as conn:
+            rows = conn.execute(q.CANDIDATES_BY_AREA, params).fetchall()
+            return _candidate_rows(conn, [(s, o, None) for s, o in rows])
+
+    # -- bulk --------------------------------------------------------------------------
+
+    def export(self) -> Iterator[tuple[str, Document]]:
+        """Every listing, kinds in dependency order, then by id."""
+        with self._tx() as conn:
+            rows = [(k, r[0]) for k in KINDS for r in conn.execute(q.EXPORT[k]).fetchall()]
+        for kind, doc in rows:
+            yield kind, json.loads(doc)
+
+    def export_history(self) -> Iterator[Change]:
+        """Every recorded change, oldest first."""
+        with self._tx() as conn:
+            rows = conn.execute(q.ALL_HISTORY).fetchall()
+        yield from (_change(r) for r in rows)
+
+    def import_all(
+        self, listings: Iterable[tuple[str, Document]], history: Iterable[Change] = ()
+    ) -> int:
+        """Load documents as given in one all-or-nothing transaction."""
+        count = 0
+        with self._tx(write=True) as conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for kind, doc in listings:
+                _check_kind(kind)
+                if conn.execute(q.EXISTS[kind], (doc["id"],)).fetchone():
+                    raise Conflict(f"{kind} {doc['id']} exists")
+                _write(conn, kind, doc, insert=True)
+                count += 1
+            for kind, doc in _all_docs(conn):
+                _check_references(conn, kind, doc)
+            for c in history:
+                _record(conn, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new)
+        return count
+
+    def counts(self) -> dict[str, int]:
+        """Listings of each kind."""
+        with self._tx() as conn:
+            return {k: conn.execute(q.COUNT[k]).fetchone()[0] for k in KINDS}
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def add_token(self, token: Token, secret_hash: str) -> None:
+        """Store a token under its secret's hash."""
+        with self._tx(write=True) as conn:
+            conn.execute(
+                q.ADD_TOKEN, (token.id, secret_hash, token.role, token.label, token.organization_id)
+            )
+
+    def token_for(self, secret_hash: str) -> Token | None:
+        """The token with that secret hash, or None."""
+        with self._tx() as conn:
+            row = conn.execute(q.TOKEN_FOR, (secret_hash,)).fetchone()
+        return Token(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Mark a token revoked."""
+        with self._tx(write=True) as conn:
+            return conn.execute(q.REVOKE_TOKEN, (token_id,)).rowcount > 0
+
+
+# -- helpers (all run inside a transaction) -----------------------------------------------
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+
+
+def _exists(conn: sqlite3.Connection, kind: str, entity_id: str) -> bool:
+    return conn.execute(q.EXISTS[kind], (entity_id,)).fetchone() is not None
+
+
+def _check_references(conn: sqlite3.Connection, kind: str, doc: Document) -> None:
+    org_id = doc.get("organization_id")
+    if kind != "organization" and not _exists(conn, "organization", org_id):
+        raise BrokenReference("organization_id", f"no organization {org_id}")
+    if kind == "service":
+        for loc_id in doc.get("location_ids", []):
+            row = conn.execute(q.LOCATION_OWNER, (loc_id,)).fetchone()
+            if row is None or row[0] != org_id:
+                raise BrokenReference("location_ids", f"no location {loc_id} of this organization")
+    if kind == "organization":
+        for agreement in doc.get("referral_agreements", []):
+            partner = agreement["organization_id"]
+            if partner == doc["id"] or not _exists(conn, "organization", partner):
+                raise BrokenReference(
+                    "referral_agreements", f"no other organization {partner} to refer to"
+                )
+
+
+def _write(conn: sqlite3.Connection, kind: str, doc: Document, insert: bool) -> None:
+    """Write the document row, its index rows and its full-text entry."""
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    entity_id = doc["id"]
+    if kind == "organization":
+        conn.execute(
+            q.UPSERT_ORGANIZATION, (entity_id, doc["name"], doc["status"], doc["version"], text)
+        )
+        conn.execute("DELETE FROM referral WHERE from_id = ?", (entity_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO referral (from_id, to_id) VALUES (?, ?)",
+            [(entity_id, a["organization_id"]) for a in doc.get("referral_agreements", [])],
+        )
+    elif kind == "location":
+        _write_location(conn, doc, text, insert)
+    else:
+        _write_service(conn, doc, text)
+    conn.execute("DELETE FROM listing_fts WHERE kind = ? AND id = ?", (kind, entity_id))
+    conn.execute(
+        "INSERT INTO listing_fts (kind, id, name, description) VALUES (?, ?, ?, ?)",
+        (kind, entity_id, doc["name"], doc.get("description") or ""),
+    )
+
+
+def _write_location(conn: sqlite3.Connection, doc: Document, text: str, insert: bool) -> None:
+    values = (
+        doc["organization_id"], doc["name"], doc["confidentiality"],
+        doc.get("adm1_pcode"), doc.get("adm2_pcode"), doc["version"], text, doc["id"],
+    )  # fmt: skip
+    if insert:
+        rid = conn.execute(q.INSERT_LOCATION, values).lastrowid
+    else:
+        conn.execute(q.UPDATE_LOCATION, values)
+        rid = conn.execute("SELECT rid FROM location WHERE id = ?", (doc["id"],)).fetchone()[0]
+    conn.execute("DELETE FROM location_rtree WHERE rid = ?", (rid,))
+    if doc.get("latitude") is not None and doc.get("longitude") is not None:
+        lat, lon = doc["latitude"], doc["longitude"]
+        conn.execute(
+            "INSERT INTO location_rtree (rid, min_lat, max_lat, min_lon, max_lon) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (rid, lat, lat, lon, lon),
+        )
+
+
+def _write_service(conn: sqlite3.Connection, doc: Document, text: str) -> None:
+    sid = doc["id"]
+    conn.execute(
+        q.UPSERT_SERVICE,
+        (sid, doc["organization_id"], doc["name"], doc["status"], int(doc["remote"]),
+         doc["version"], text),
+    )  # fmt: skip
+    for table in ("service_need", "service_area", "service_at_location"):
+        conn.execute(q.DELETE_SERVICE_LINKS[table], (sid,))
+    conn.executemany(
+        "INSERT INTO service_need (need, service_id) VALUES (?, ?)",
+        [(need, sid) for need in doc["needs"]],
+    )
+    conn.executemany(
+        "INSERT INTO service_area (pcode, service_id) VALUES (?, ?)",
+        [(pcode, sid) for pcode in doc.get("service_area", [])],
+    )
+    conn.executemany(
+        "INSERT INTO service_at_location (location_id, service_id) VALUES (?, ?)",
+        [(loc, sid) for loc in doc.get("location_ids", [])],
+    )
+
+
+def _record(
+    conn: sqlite3.Connection,
+    kind: str,
+    entity_id: str,
+    version: int,
+    action: str,
+    actor: str,
+    at: str,
+    old: Document | None,
+    new: Document | None,
+) -> None:
+    """Append one change to the history (never updated or deleted afterwards)."""
+
+    def dump(d: Document | None) -> str | None:
+        return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
+
+    values = (kind, entity_id, version, action, actor, at, dump(old), dump(new))
+    conn.execute(q.RECORD_CHANGE, values)
+
+
+def _change(row: tuple) -> Change:  # type: ignore[type-arg]
+    seq, kind, entity_id, version, action, actor, at, old, new = row
+    return Change(
+        seq, kind, entity_id, version, action, actor, at,
+        json.loads(old) if old else None, json.loads(new) if new else None,
+    )  # fmt: skip
+
+
+def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
+    for kind in KINDS:
+        for (doc,) in conn.execute(q.EXPORT[kind]).fetchall():
+            yield kind, json.loads(doc)
+
+
+def _candidate_rows(conn: sqlite3.Connection, rows: list) -> list[CandidateRow]:  # type: ignore[type-arg]
+    """Decode joined (service, organization, location) rows and attach referral partners."""
+    orgs = {json.loads(o)["id"] for _, o, _ in rows}
+    partners: dict[str, set[str]] = {}
+    if orgs:
+        for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
+            partners.setdefault(from_id, set()).add(to_id)
+    result = []
+    for service, org, location in rows:
+        org_doc = json.loads(org)
+        result.append(
+            CandidateRow(
+                service=json.loads(service),
+                organization=org_doc,
+                location=json.loads(location) if location else None,
+                refers_to=frozenset(partners.get(org_doc["id"], ())),
+            )
+        )
+    return result

@@ -1,0 +1,228 @@
+"""The storage contract (directory/store/base.py), run against every backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.store.base import (
+    BrokenReference,
+    Conflict,
+    ListQuery,
+    NotFound,
+    Token,
+    VersionConflict,
+)
+from tests import factories as f
+
+ACTOR = "test"
+
+
+def seed_goma(store):
+    """One organization with a public location in Goma and a medical service there."""
+    org = store.create("organization", f.organization(name="Alpha"), ACTOR)
+    loc = store.create("location", f.location(org["id"]), ACTOR)
+    svc = store.create("service", f.service(org["id"], [loc["id"]]), ACTOR)
+    return org, loc, svc
+
+
+def test_create_then_get_returns_the_same_document(store):
+    org = f.organization(name="Alpha", description="Écoute")
+    stored = store.create("organization", org, ACTOR)
+    assert stored["version"] == 1
+    assert stored["created_at"] == stored["updated_at"]
+    assert store.get("organization", org["id"]) == stored
+    assert {k: stored[k] for k in org} == org
+
+
+def test_get_missing_is_none(store):
+    assert store.get("service", f.new_id()) is None
+
+
+def test_create_existing_id_conflicts(store):
+    org = store.create("organization", f.organization(), ACTOR)
+    with pytest.raises(Conflict):
+        store.create("organization", {**org}, ACTOR)
+
+
+@pytest.mark.parametrize("kind", ["location", "service"])
+def test_reference_to_missing_organization_is_refused(store, kind):
+    missing = f.new_id()
+    doc = f.location(missing) if kind == "location" else f.service(missing, [], remote=True,
+                                                                   service_area=["CD61"])
+    with pytest.raises(BrokenReference) as err:
+        store.create(kind, doc, ACTOR)
+    assert err.value.field == "organization_id"
+    assert store.counts()[kind] == 0
+
+
+def test_service_cannot_use_another_organizations_location(store):
+    _, loc, _ = seed_goma(store)
+    other = store.create("organization", f.organization(name="Beta"), ACTOR)
+    with pytest.raises(BrokenReference) as err:
+        store.create("service", f.service(other["id"], [loc["id"]]), ACTOR)
+    assert err.value.field == "location_ids"
+
+
+def test_referral_to_missing_organization_is_refused(store):
+    doc = f.organization(referral_agreements=[{"organization_id": f.new_id()}])
+    with pytest.raises(BrokenReference) as err:
+        store.create("organization", doc, ACTOR)
+    assert err.value.field == "referral_agreements"
+
+
+def test_update_is_compare_and_set(store):
+    org, _, svc = seed_goma(store)
+    changed = {**svc, "name": "Renamed"}
+    updated = store.update("service", svc["id"], changed, 1, ACTOR)
+    assert updated["version"] == 2
+    assert updated["created_at"] == svc["created_at"]
+    with pytest.raises(VersionConflict) as err:
+        store.update("service", svc["id"], {**svc, "name": "Stale"}, 1, ACTOR)
+    assert err.value.current_version == 2
+    assert store.get("service", svc["id"])["name"] == "Renamed"
+
+
+def test_update_missing_raises_not_found(store):
+    with pytest.raises(NotFound):
+        store.update("organization", f.new_id(), f.organization(), 1, ACTOR)
+
+
+def test_failed_update_changes_nothing(store):
+    org, loc, svc = seed_goma(store)
+    bad = {**svc, "location_ids": [f.new_id()]}
+    with pytest.raises(BrokenReference):
+        store.update("service", svc["id"], bad, 1, ACTOR)
+    assert store.get("service", svc["id"]) == svc
+    assert len(store.history("service", svc["id"])) == 1
+
+
+def test_history_records_old_and_new(store):
+    _, _, svc = seed_goma(store)
+    store.update("service", svc["id"], {**svc, "name": "Two"}, 1, "someone")
+    changes = store.history("service", svc["id"])
+    assert [(c.version, c.action) for c in changes] == [(1, "create"), (2, "update")]
+    assert changes[0].old is None and changes[0].new["name"] == "Service"
+    assert changes[1].old["name"] == "Service" and changes[1].new["name"] == "Two"
+    assert changes[1].actor == "someone"
+
+
+def test_list_orders_by_name_and_pages(store):
+    for name in ["Charlie", "alpha", "Bravo", "Delta"]:
+        store.create("organization", f.organization(name=name), ACTOR)
+    page = store.list("organization", ListQuery(limit=2, offset=1))
+    assert page.total == 4
+    assert len(page.items) == 2
+    names = [d["name"] for d in store.list("organization", ListQuery(limit=10)).items]
+    assert names == sorted(names)
+
+
+def test_list_filters(store):
+    org, loc, svc = seed_goma(store)
+    kin = store.create(
+        "location",
+        f.location(org["id"], name="Gombe", latitude=-4.32, longitude=15.31, adm1_pcode="CD10",
+                   confidentiality="restricted"),
+        ACTOR,
+    )
+    legal = store.create(
+        "service",
+        f.service(org["id"], [kin["id"]], name="Clinique juridique", needs=["legal"],
+                  description="Assistance judiciaire gratuite"),
+        ACTOR,
+    )
+    q = lambda kind, **kw: [d["id"] for d in store.list(kind, ListQuery(**kw)).items]  # noqa: E731
+    assert q("service", need="legal") == [legal["id"]]
+    assert q("service", area="CD10") == [legal["id"]]
+    assert q("service", area="CD10", tiers=frozenset({"public"})) == []
+    assert q("location", area="CD61") == [loc["id"]]
+    assert q("location", tiers=frozenset({"public"})) == [loc["id"]]
+    assert q("service", text="judic") == [legal["id"]]
+    assert q("service", text="JUDICIÂIRE") == [legal["id"]]
+    assert q("service", text='" OR *') == []
+    assert q("service", organization_id=org["id"], need="medical") == [svc["id"]]
+    assert q("service", status="inactive") == []
+
+
+def test_candidates_near_uses_radius_needs_tiers_and_status(store):
+    org, loc, svc = seed_goma(store)
+    bukavu = store.create(
+        "location", f.location(org["id"], latitude=-2.5083, longitude=28.8608, adm1_pcode="CD62"),
+        ACTOR,
+    )
+    store.create("service", f.service(org["id"], [bukavu["id"]]), ACTOR)
+    secret = store.create("location", f.location(org["id"], confidentiality="confidential"), ACTOR)
+    store.create("service", f.service(org["id"], [secret["id"]], needs=["shelter"]), ACTOR)
+    near = store.candidates_near(-1.68, 29.22, 10, ["medical", "shelter"])
+    assert [(r.service["id"], r.location["id"]) for r in near] == [(svc["id"], loc["id"])]
+    assert near[0].organization["id"] == org["id"]
+    assert len(store.candidates_near(-1.68, 29.22, 150, ["medical"])) == 2
+    assert store.candidates_near(-1.68, 29.22, 10, ["legal"]) == []
+    staff = store.candidates_near(-1.68, 29.22, 10, ["shelter"], frozenset({"confidential"}))
+    assert [r.location["id"] for r in staff] == [secret["id"]]
+    store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
+    assert store.candidates_near(-1.68, 29.22, 10, ["medical"]) == []
+
+
+def test_candidates_by_area_returns_remote_and_confidential_without_location(store):
+    org, _, _ = seed_goma(store)
+    hotline = store.create(
+        "service",
+        f.service(org["id"], [], remote=True, service_area=["CD61", "CD62"], needs=["psychosocial"]),
+        ACTOR,
+    )
+    secret = store.create("location", f.location(org["id"], confidentiality="confidential"), ACTOR)
+    shelter = store.create(
+        "service", f.service(org["id"], [secret["id"]], needs=["shelter"], service_area=["CD61"]),
+        ACTOR,
+    )
+    rows = store.candidates_by_area(["CD61"], ["psychosocial", "shelter", "medical"])
+    assert sorted(r.service["id"] for r in rows) == sorted([hotline["id"], shelter["id"]])
+    assert all(r.location is None for r in rows)
+    assert store.candidates_by_area(["CD10"], ["psychosocial"]) == []
+
+
+def test_candidates_carry_referral_partners(store):
+    partner = store.create("organization", f.organization(name="Partner"), ACTOR)
+    org = store.create(
+        "organization",
+        f.organization(name="Alpha", referral_agreements=[{"organization_id": partner["id"]}]),
+        ACTOR,
+    )
+    loc = store.create("location", f.location(org["id"]), ACTOR)
+    store.create("service", f.service(org["id"], [loc["id"]]), ACTOR)
+    (row,) = store.candidates_near(-1.68, 29.22, 5, ["medical"])
+    assert row.refers_to == frozenset({partner["id"]})
+
+
+def test_export_import_round_trip(store, tmp_path):
+    from directory.store.sqlite import SqliteStore
+
+    org, loc, svc = seed_goma(store)
+    store.update("service", svc["id"], {**svc, "name": "Two"}, 1, ACTOR)
+    listings, history = list(store.export()), list(store.export_history())
+    target = SqliteStore(tmp_path / "copy.sqlite3")
+    target.init_schema()
+    assert target.import_all(listings, history) == 3
+    assert list(target.export()) == listings
+    assert [c.new for c in target.export_history()] == [c.new for c in history]
+
+
+def test_import_is_all_or_nothing(store):
+    org = f.organization()
+    dangling = f.location(f.new_id())
+    with pytest.raises(BrokenReference):
+        store.import_all([("organization", {**org, "version": 1, "created_at": "x",
+                                            "updated_at": "x"}),
+                          ("location", {**dangling, "version": 1, "created_at": "x",
+                                        "updated_at": "x"})])
+    assert store.counts() == {"organization": 0, "location": 0, "service": 0}
+
+
+def test_tokens(store):
+    token = Token(f.new_id(), "caseworker", "laptop")
+    store.add_token(token, "hash1")
+    assert store.token_for("hash1") == token
+    assert store.token_for("nope") is None
+    assert store.revoke_token(token.id)
+    assert store.token_for("hash1").revoked
+    assert not store.revoke_token(f.new_id())
