@@ -70,7 +70,11 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Build the envelope for ``status`` as JSON, or as an HTML page for browsers."""
-    body: dict[str, Any] = {"status": status, "code": _CODES.get(status, "error"), "message": message}
+    body: dict[str, Any] = {
+        "status": status,
+        "code": _CODES.get(status, "error"),
+        "message": message,
+    }
     if fields:
         body["fields"] = fields
     if _wants_html():
@@ -133,7 +137,9 @@ def register_error_handlers(app: Flask) -> None:
     def _unavailable(error: StoreUnavailable) -> Response:
         log.warning("store unavailable: %s", type(error.__cause__ or error).__name__)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        return error_response(503, "The directory is unavailable; try again shortly.", None, headers)
+        return error_response(
+            503, "The directory is unavailable; try again shortly.", None, headers
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -61,7 +61,9 @@ def _line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def parse_import(lines: Iterable[str], on_line: Callable[[int], None] | None = None) -> ParsedImport:
+def parse_import(
+    lines: Iterable[str], on_line: Callable[[int], None] | None = None
+) -> ParsedImport:
     """Validate an export file; raise :class:`ImportFailed` naming every bad line."""
     problems: list[str] = []
     listings: list[tuple[str, Document]] = []

@@ -21,8 +21,9 @@ def test_matching_is_pure():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n.split(".")[0] in FORBIDDEN_IN_MATCHING]
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN_IN_MATCHING
+            ]
     assert offenders == []
 
 

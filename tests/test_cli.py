@@ -85,8 +85,9 @@ def test_create_token_prints_a_working_secret(runner, client):
     result = runner.invoke(args=["create-token", "--role", "admin", "--label", "me"])
     secret = result.output.strip()
     assert result.exit_code == 0 and secret.startswith("njia_")
-    response = client.post("/api/v1/organizations", json={"name": "A"},
-                           headers={"Authorization": f"Bearer {secret}"})
+    response = client.post(
+        "/api/v1/organizations", json={"name": "A"}, headers={"Authorization": f"Bearer {secret}"}
+    )
     assert response.status_code == 201
     bad = runner.invoke(args=["create-token", "--role", "provider", "--label", "x"])
     assert bad.exit_code != 0

@@ -38,13 +38,19 @@ def test_locked_database_gives_503_within_the_timeout_then_recovers(tmp_path, to
     blocker.execute("BEGIN EXCLUSIVE")
     try:
         started = time.monotonic()
-        response = client.post("/api/v1/organizations", json={"name": "x"},
-                               headers={"Authorization": f"Bearer {tokens['admin']}"})
+        response = client.post(
+            "/api/v1/organizations",
+            json={"name": "x"},
+            headers={"Authorization": f"Bearer {tokens['admin']}"},
+        )
         assert response.status_code == 503
         assert time.monotonic() - started < 3
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    again = client.post("/api/v1/organizations", json={"name": "x"},
-                        headers={"Authorization": f"Bearer {tokens['admin']}"})
+    again = client.post(
+        "/api/v1/organizations",
+        json={"name": "x"},
+        headers={"Authorization": f"Bearer {tokens['admin']}"},
+    )
     assert again.status_code == 201

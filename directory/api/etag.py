@@ -1,4 +1,4 @@
-"""ETags are listing versions: ``ETag: "3"``. Writes must send ``If-Match`` with the version read."""
+"""ETags are listing versions (``ETag: "3"``); writes send ``If-Match`` with the version read."""
 
 from __future__ import annotations
 

@@ -183,9 +183,11 @@ def _check_provider_fields(kind: str, current: Document, merged: Document) -> No
         for f in PROVIDER_LOCKED
         if merged.get(f) != current.get(f)
     }
-    if kind == "location" and current:
-        if TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]]:
-            errors["confidentiality"] = ["Only a coordinator can lower confidentiality."]
+    lowered = kind == "location" and current and (
+        TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]]
+    )
+    if lowered:
+        errors["confidentiality"] = ["Only a coordinator can lower confidentiality."]
     if errors:
         raise ValidationError(errors)
 

@@ -33,7 +33,11 @@ class StoreHolder:
         if self._store is None or self._pid != os.getpid():
             with self._lock:
                 if self._store is None or self._pid != os.getpid():
-                    self._store, self._pid, self._ready = open_store(self.config), os.getpid(), False
+                    self._store, self._pid, self._ready = (
+                        open_store(self.config),
+                        os.getpid(),
+                        False,
+                    )
         if not self._ready:
             with self._lock:
                 if not self._ready:

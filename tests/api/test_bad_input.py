@@ -37,8 +37,9 @@ BAD_LOCATIONS = [
 def test_bad_location_is_422_naming_the_field(client, tokens, app_store, changes, field):
     org, _, _ = goma_listing(client, tokens["admin"])
     before = snapshot(app_store)
-    response = client.post("/api/v1/locations", json=_location(org["id"], **changes),
-                           headers=bearer(tokens["admin"]))
+    response = client.post(
+        "/api/v1/locations", json=_location(org["id"], **changes), headers=bearer(tokens["admin"])
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["status"] == 422 and error["code"] == "validation_error"
@@ -56,12 +57,18 @@ BAD_SERVICES = [
     ({"remote": True, "location_ids": [], "service_area": []}, "service_area"),
     ({"eligibility": {"min_age": 18, "max_age": 10}}, "eligibility.max_age"),
     ({"eligibility": {"sexes": ["unknown"]}}, "eligibility.sexes.0"),
-    ({"schedule": {"hours": [{"weekday": 7, "opens": "08:00", "closes": "16:00"}]}},
-     "schedule.hours.0.weekday"),
-    ({"schedule": {"hours": [{"weekday": 1, "opens": "8h", "closes": "16:00"}]}},
-     "schedule.hours.0.opens"),
-    ({"capacity": {"available": 5, "total": 2, "updated_at": "2026-11-01T00:00:00Z"}},
-     "capacity.available"),
+    (
+        {"schedule": {"hours": [{"weekday": 7, "opens": "08:00", "closes": "16:00"}]}},
+        "schedule.hours.0.weekday",
+    ),
+    (
+        {"schedule": {"hours": [{"weekday": 1, "opens": "8h", "closes": "16:00"}]}},
+        "schedule.hours.0.opens",
+    ),
+    (
+        {"capacity": {"available": 5, "total": 2, "updated_at": "2026-11-01T00:00:00Z"}},
+        "capacity.available",
+    ),
     ({"alert": {"text": "x", "expires_at": "tomorrow"}}, "alert.expires_at"),
     ({"languages": ["French"]}, "languages.0"),
     ({"phones": [{"number": "call me"}]}, "phones.0.number"),
@@ -73,8 +80,13 @@ BAD_SERVICES = [
 @pytest.mark.parametrize(("changes", "field"), BAD_SERVICES)
 def test_bad_service_is_422_naming_the_field(client, tokens, app_store, changes, field):
     org, loc, _ = goma_listing(client, tokens["admin"])
-    body = {"name": "S", "organization_id": org["id"], "needs": ["medical"],
-            "location_ids": [loc["id"]], **changes}
+    body = {
+        "name": "S",
+        "organization_id": org["id"],
+        "needs": ["medical"],
+        "location_ids": [loc["id"]],
+        **changes,
+    }
     before = snapshot(app_store)
     response = client.post("/api/v1/services", json=body, headers=bearer(tokens["admin"]))
     assert response.status_code == 422, response.get_json()
@@ -85,8 +97,11 @@ def test_bad_service_is_422_naming_the_field(client, tokens, app_store, changes,
 def test_bad_patch_changes_nothing(client, tokens, app_store):
     _, _, svc = goma_listing(client, tokens["admin"])
     before = snapshot(app_store)
-    response = client.patch(f"/api/v1/services/{svc['id']}", json={"needs": ["x"]},
-                            headers=bearer(tokens["admin"], **{"If-Match": '"1"'}))
+    response = client.patch(
+        f"/api/v1/services/{svc['id']}",
+        json={"needs": ["x"]},
+        headers=bearer(tokens["admin"], **{"If-Match": '"1"'}),
+    )
     assert response.status_code == 422
     assert "needs.0" in response.get_json()["error"]["fields"]
     assert snapshot(app_store) == before
@@ -94,8 +109,15 @@ def test_bad_patch_changes_nothing(client, tokens, app_store):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("per_page=1000", "per_page"), ("page=0", "page"), ("need=x", "need"), ("area=ZZ", "area"),
-     ("q=" + "x" * 101, "q"), ("colour=red", "colour"), ("organization_id=1", "organization_id")],
+    [
+        ("per_page=1000", "per_page"),
+        ("page=0", "page"),
+        ("need=x", "need"),
+        ("area=ZZ", "area"),
+        ("q=" + "x" * 101, "q"),
+        ("colour=red", "colour"),
+        ("organization_id=1", "organization_id"),
+    ],
 )
 def test_bad_list_arguments(client, query, field):
     response = client.get(f"/api/v1/services?{query}")
@@ -114,12 +136,20 @@ def test_oversized_body_is_413(client, tokens, app_store):
 
 @pytest.mark.parametrize(
     ("data", "content_type"),
-    [("{not json", "application/json"), ("name=x", "application/x-www-form-urlencoded"),
-     ("[1, 2]", "application/json"), ("null", "application/json")],
+    [
+        ("{not json", "application/json"),
+        ("name=x", "application/x-www-form-urlencoded"),
+        ("[1, 2]", "application/json"),
+        ("null", "application/json"),
+    ],
 )
 def test_malformed_bodies_are_4xx_in_the_envelope(client, tokens, data, content_type):
-    response = client.post("/api/v1/organizations", data=data, content_type=content_type,
-                           headers=bearer(tokens["admin"]))
+    response = client.post(
+        "/api/v1/organizations",
+        data=data,
+        content_type=content_type,
+        headers=bearer(tokens["admin"]),
+    )
     assert 400 <= response.status_code < 500
     assert set(response.get_json()["error"]) >= {"status", "code", "message"}
 

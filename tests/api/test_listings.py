@@ -86,8 +86,12 @@ def test_writes_need_a_writer(client, tokens):
     assert client.post("/api/v1/organizations", json=body).status_code == 401
     denied = client.post("/api/v1/organizations", json=body, headers=bearer(tokens["caseworker"]))
     assert denied.status_code == 403
-    assert client.post("/api/v1/organizations", json=body,
-                       headers=bearer("njia_not-a-token")).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/organizations", json=body, headers=bearer("njia_not-a-token")
+        ).status_code
+        == 401
+    )
 
 
 def test_provider_writes_only_its_own_listings(client, tokens, app_store):
@@ -97,20 +101,44 @@ def test_provider_writes_only_its_own_listings(client, tokens, app_store):
     other = create(client, tokens["admin"], "organization", {"name": "Other"})
     provider = issue_token(app_store, "provider", "p", own["id"])
     headers = bearer(provider, **{"If-Match": '"1"'})
-    assert client.patch(f"/api/v1/services/{own_svc['id']}", json={"name": "Mine"},
-                        headers=headers).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/services/{own_svc['id']}", json={"name": "Mine"}, headers=headers
+        ).status_code
+        == 200
+    )
     before = snapshot(app_store)
-    foreign = client.patch(f"/api/v1/organizations/{other['id']}", json={"name": "Hijack"},
-                           headers=headers)
+    foreign = client.patch(
+        f"/api/v1/organizations/{other['id']}", json={"name": "Hijack"}, headers=headers
+    )
     assert foreign.status_code == 404
-    assert foreign.get_json() == client.patch(
-        "/api/v1/organizations/00000000-0000-4000-8000-000000000000", json={"name": "x"},
-        headers=headers).get_json()
-    verify = client.patch(f"/api/v1/locations/{own_loc['id']}",
-                          json={"last_verified_at": "2026-11-01T00:00:00Z"}, headers=headers)
+    assert (
+        foreign.get_json()
+        == client.patch(
+            "/api/v1/organizations/00000000-0000-4000-8000-000000000000",
+            json={"name": "x"},
+            headers=headers,
+        ).get_json()
+    )
+    verify = client.patch(
+        f"/api/v1/locations/{own_loc['id']}",
+        json={"last_verified_at": "2026-11-01T00:00:00Z"},
+        headers=headers,
+    )
     assert verify.status_code == 422
     assert "last_verified_at" in verify.get_json()["error"]["fields"]
-    assert client.post("/api/v1/locations", headers=bearer(provider), json={
-        "name": "x", "organization_id": other["id"], "latitude": 0, "longitude": 20,
-        "adm1_pcode": "CD10"}).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/locations",
+            headers=bearer(provider),
+            json={
+                "name": "x",
+                "organization_id": other["id"],
+                "latitude": 0,
+                "longitude": 20,
+                "adm1_pcode": "CD10",
+            },
+        ).status_code
+        == 404
+    )
     assert snapshot(app_store) == before

@@ -7,12 +7,32 @@ from tests.conftest import bearer
 
 
 def _shelter(client, admin, org_id, tier):
-    loc = create(client, admin, "location", {
-        "name": f"{tier} site", "organization_id": org_id, "latitude": -1.655, "longitude": 29.19,
-        "adm1_pcode": "CD61", "confidentiality": tier, "description": "Behind the blue gate"})
-    svc = create(client, admin, "service", {
-        "name": "Shelter", "organization_id": org_id, "needs": ["shelter"],
-        "location_ids": [loc["id"]], "service_area": ["CD61"]})
+    loc = create(
+        client,
+        admin,
+        "location",
+        {
+            "name": f"{tier} site",
+            "organization_id": org_id,
+            "latitude": -1.655,
+            "longitude": 29.19,
+            "adm1_pcode": "CD61",
+            "confidentiality": tier,
+            "description": "Behind the blue gate",
+        },
+    )
+    svc = create(
+        client,
+        admin,
+        "service",
+        {
+            "name": "Shelter",
+            "organization_id": org_id,
+            "needs": ["shelter"],
+            "location_ids": [loc["id"]],
+            "service_area": ["CD61"],
+        },
+    )
     return loc, svc
 
 
@@ -25,8 +45,10 @@ def test_confidential_location_is_invisible_to_the_public(client, tokens):
         listed = client.get("/api/v1/locations", headers=headers).get_json()
         assert [d["id"] for d in listed["items"]] == [public_loc["id"]]
         assert listed["total"] == 1
-        assert client.get(f"/api/v1/services/{svc['id']}", headers=headers).get_json()[
-            "location_ids"] == []
+        assert (
+            client.get(f"/api/v1/services/{svc['id']}", headers=headers).get_json()["location_ids"]
+            == []
+        )
     body = client.get("/api/v1/services?need=shelter").get_data(as_text=True)
     assert "blue gate" not in body and "29.19" not in body
     staff = client.get(f"/api/v1/locations/{loc['id']}", headers=bearer(tokens["coordinator"]))
@@ -46,12 +68,19 @@ def test_restricted_address_only_for_signed_in_caseworkers(client, tokens):
 def test_public_listing_does_not_change_when_a_confidential_location_moves(client, tokens):
     org, _, _ = goma_listing(client, tokens["admin"])
     loc, _ = _shelter(client, tokens["admin"], org["id"], "confidential")
-    urls = ["/api/v1/locations", "/api/v1/services", "/api/v1/services?area=CD61",
-            "/api/v1/locations?area=CD61", "/api/v1/organizations"]
+    urls = [
+        "/api/v1/locations",
+        "/api/v1/services",
+        "/api/v1/services?area=CD61",
+        "/api/v1/locations?area=CD61",
+        "/api/v1/organizations",
+    ]
     before = [(client.get(u).get_data(), client.get(u).headers.get("ETag")) for u in urls]
-    moved = client.patch(f"/api/v1/locations/{loc['id']}",
-                         json={"latitude": -1.60, "longitude": 29.25},
-                         headers=bearer(tokens["admin"], **{"If-Match": '"1"'}))
+    moved = client.patch(
+        f"/api/v1/locations/{loc['id']}",
+        json={"latitude": -1.60, "longitude": 29.25},
+        headers=bearer(tokens["admin"], **{"If-Match": '"1"'}),
+    )
     assert moved.status_code == 200
     after = [(client.get(u).get_data(), client.get(u).headers.get("ETag")) for u in urls]
     assert after == before

@@ -47,8 +47,11 @@ def test_create_existing_id_conflicts(store):
 @pytest.mark.parametrize("kind", ["location", "service"])
 def test_reference_to_missing_organization_is_refused(store, kind):
     missing = f.new_id()
-    doc = f.location(missing) if kind == "location" else f.service(missing, [], remote=True,
-                                                                   service_area=["CD61"])
+    doc = (
+        f.location(missing)
+        if kind == "location"
+        else f.service(missing, [], remote=True, service_area=["CD61"])
+    )
     with pytest.raises(BrokenReference) as err:
         store.create(kind, doc, ACTOR)
     assert err.value.field == "organization_id"
@@ -120,17 +123,28 @@ def test_list_filters(store):
     org, loc, svc = seed_goma(store)
     kin = store.create(
         "location",
-        f.location(org["id"], name="Gombe", latitude=-4.32, longitude=15.31, adm1_pcode="CD10",
-                   confidentiality="restricted"),
+        f.location(
+            org["id"],
+            name="Gombe",
+            latitude=-4.32,
+            longitude=15.31,
+            adm1_pcode="CD10",
+            confidentiality="restricted",
+        ),
         ACTOR,
     )
     legal = store.create(
         "service",
-        f.service(org["id"], [kin["id"]], name="Clinique juridique", needs=["legal"],
-                  description="Assistance judiciaire gratuite"),
+        f.service(
+            org["id"],
+            [kin["id"]],
+            name="Clinique juridique",
+            needs=["legal"],
+            description="Assistance judiciaire gratuite",
+        ),
         ACTOR,
     )
-    q = lambda kind, **kw: [d["id"] for d in store.list(kind, ListQuery(**kw)).items]  # noqa: E731
+    q = lambda kind, **kw: [d["id"] for d in store.list(kind, ListQuery(**kw)).items]
     assert q("service", need="legal") == [legal["id"]]
     assert q("service", area="CD10") == [legal["id"]]
     assert q("service", area="CD10", tiers=frozenset({"public"})) == []
@@ -146,7 +160,8 @@ def test_list_filters(store):
 def test_candidates_near_uses_radius_needs_tiers_and_status(store):
     org, loc, svc = seed_goma(store)
     bukavu = store.create(
-        "location", f.location(org["id"], latitude=-2.5083, longitude=28.8608, adm1_pcode="CD62"),
+        "location",
+        f.location(org["id"], latitude=-2.5083, longitude=28.8608, adm1_pcode="CD62"),
         ACTOR,
     )
     store.create("service", f.service(org["id"], [bukavu["id"]]), ACTOR)
@@ -167,12 +182,15 @@ def test_candidates_by_area_returns_remote_and_confidential_without_location(sto
     org, _, _ = seed_goma(store)
     hotline = store.create(
         "service",
-        f.service(org["id"], [], remote=True, service_area=["CD61", "CD62"], needs=["psychosocial"]),
+        f.service(
+            org["id"], [], remote=True, service_area=["CD61", "CD62"], needs=["psychosocial"]
+        ),
         ACTOR,
     )
     secret = store.create("location", f.location(org["id"], confidentiality="confidential"), ACTOR)
     shelter = store.create(
-        "service", f.service(org["id"], [secret["id"]], needs=["shelter"], service_area=["CD61"]),
+        "service",
+        f.service(org["id"], [secret["id"]], needs=["shelter"], service_area=["CD61"]),
         ACTOR,
     )
     rows = store.candidates_by_area(["CD61"], ["psychosocial", "shelter", "medical"])
@@ -211,10 +229,12 @@ def test_import_is_all_or_nothing(store):
     org = f.organization()
     dangling = f.location(f.new_id())
     with pytest.raises(BrokenReference):
-        store.import_all([("organization", {**org, "version": 1, "created_at": "x",
-                                            "updated_at": "x"}),
-                          ("location", {**dangling, "version": 1, "created_at": "x",
-                                        "updated_at": "x"})])
+        store.import_all(
+            [
+                ("organization", {**org, "version": 1, "created_at": "x", "updated_at": "x"}),
+                ("location", {**dangling, "version": 1, "created_at": "x", "updated_at": "x"}),
+            ]
+        )
     assert store.counts() == {"organization": 0, "location": 0, "service": 0}
 
 
