@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from directory import transfer
 from directory.auth import ROLES, issue_token
-from directory.store import get_store
+from directory.store import get_store, open_store
 from directory.taxonomy import SEED_DIR
 
 DEMO_FILE = SEED_DIR / "demo_listings.jsonl"
@@ -91,7 +92,35 @@ def create_token(role: str, label: str, organization_id: str | None) -> None:
     click.echo(secret)
 
 
-def _fail(summary: str, problems: list[str]) -> None:
+@click.command("copy-to-neo4j")
+@click.option("--uri", help="Neo4j URI (default: NJIA_NEO4J_URI).")
+@click.option("--database", help="Neo4j database (default: NJIA_NEO4J_DATABASE).")
+@with_appcontext
+def copy_to_neo4j(uri: str | None, database: str | None) -> None:
+    """Copy the embedded (SQLite) directory, with its history, into an empty Neo4j database,
+    then check that both hold exactly the same listings and history."""
+    config = current_app.config
+    source = open_store({**config, "STORE": "sqlite"})
+    target_config = {**config, "STORE": "neo4j"}
+    target_config["NEO4J_URI"] = uri or config["NEO4J_URI"]
+    target_config["NEO4J_DATABASE"] = database or config["NEO4J_DATABASE"]
+    target = open_store(target_config)
+    try:
+        target.init_schema()
+        if any(target.counts().values()):
+            raise click.ClickException("The Neo4j database is not empty; nothing was copied.")
+        parsed = transfer.parse_import(list(transfer.export_lines(source)))
+        count = transfer.load(target, parsed)
+        if list(transfer.export_lines(target)) != list(transfer.export_lines(source)):
+            raise click.ClickException("The copy differs from the source; check the Neo4j logs.")
+    except transfer.ImportFailed as exc:
+        _fail("Nothing was copied.", exc.problems)
+    finally:
+        target.close()
+    click.echo(f"Copied {count} listings and {len(parsed.history)} history entries; verified.")
+
+
+def _fail(summary: str, problems: list[str]) -> NoReturn:
     for problem in problems:
         click.echo(problem, err=True)
     raise click.ClickException(summary)
@@ -102,7 +131,7 @@ def _describe(store: object) -> str:
     return f"SQLite file {path}" if path else type(store).__name__
 
 
-COMMANDS = (init_db, seed, export, import_, create_token)
+COMMANDS = (init_db, seed, export, import_, create_token, copy_to_neo4j)
 
 
 def init_app(app: Flask) -> None:

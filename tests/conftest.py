@@ -25,23 +25,31 @@ BACKENDS = ("sqlite", "neo4j")
 
 
 @pytest.fixture(scope="session")
-def neo4j_uri() -> Iterator[str]:
-    """Start one real Neo4j server for the whole session (skip or fail if impossible)."""
-    from tests import neo4j_server
+def neo4j_server():  # type: ignore[no-untyped-def]
+    """Start one real Neo4j server for the whole session (skip or fail if impossible).
 
-    reason = neo4j_server.unavailable_reason()
+    Tests that stop it (outage tests) must start it again before they return.
+    """
+    from tests import neo4j_server as launcher
+
+    reason = launcher.unavailable_reason()
     if reason:
         if os.environ.get("NJIA_REQUIRE_NEO4J") == "1":
             pytest.fail(f"NJIA_REQUIRE_NEO4J=1 but Neo4j cannot run: {reason}")
         pytest.skip(f"Neo4j tests skipped: {reason}")
-    neo4j_server.ensure_jars()
+    launcher.ensure_jars()
     with tempfile.TemporaryDirectory(prefix="njia-neo4j-") as home:
-        server = neo4j_server.Neo4jServer(Path(home))
-        uri = server.start()
+        server = launcher.Neo4jServer(Path(home))
+        server.start()
         try:
-            yield uri
+            yield server
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server) -> str:  # type: ignore[no-untyped-def]
+    return str(neo4j_server.uri)
 
 
 def store_config(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:

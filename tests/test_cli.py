@@ -94,7 +94,10 @@ def test_create_token_prints_a_working_secret(runner, client):
 
 
 @pytest.mark.parametrize("command", [c.name for c in COMMANDS])
-def test_every_command_has_help_and_is_documented(runner, command):
-    result = runner.invoke(args=[command, "--help"])
+def test_every_command_has_help_and_is_documented(tmp_path, command):
+    from directory import create_app
+
+    app = create_app({"DATABASE": str(tmp_path / "help.sqlite3")})
+    result = app.test_cli_runner().invoke(args=[command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
     assert f"flask --app wsgi {command}" in (ROOT / "README.md").read_text()

@@ -183,8 +183,10 @@ def _check_provider_fields(kind: str, current: Document, merged: Document) -> No
         for f in PROVIDER_LOCKED
         if merged.get(f) != current.get(f)
     }
-    lowered = kind == "location" and current and (
-        TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]]
+    lowered = (
+        kind == "location"
+        and current
+        and (TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]])
     )
     if lowered:
         errors["confidentiality"] = ["Only a coordinator can lower confidentiality."]

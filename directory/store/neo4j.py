@@ -1,0 +1,474 @@
+"""The production store on Neo4j 5: the graph of GUIDE §2, through the official driver.
+
+One driver per process, created on first use (so after gunicorn forks) and closed by
+:meth:`Neo4jStore.close`. Every public method is one managed transaction
+(``execute_read``/``execute_write``); the transaction functions only read and write the
+database, so the driver may safely run them again after a transient error. Retries stop after
+``timeout`` seconds and connection failures become :class:`StoreUnavailable` (HTTP 503).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from directory.store import neo4j_queries as q
+from directory.store.base import (
+    KINDS,
+    BrokenReference,
+    CandidateRow,
+    Change,
+    Conflict,
+    Document,
+    ListQuery,
+    NotFound,
+    Page,
+    StoreUnavailable,
+    Token,
+    VersionConflict,
+)
+from directory.store.sqlite import KM_PER_DEGREE_LAT
+from directory.store.text import search_words, utc_now
+
+T = TypeVar("T")
+UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.TransientError,
+    neo4j_errors.DatabaseUnavailable,
+    neo4j_errors.DriverError,
+    OSError,
+)
+
+
+class Neo4jStore:
+    """The :class:`~directory.store.base.Store` contract on a Neo4j 5 database."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str = "neo4j",
+        timeout: float = 5.0,
+    ) -> None:
+        self.uri, self.database, self.timeout = uri, database, timeout
+        self._auth = (user, password or "") if user else None
+        self._driver: neo4j.Driver | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    # -- driver and transactions -------------------------------------------------------
+
+    def _get_driver(self) -> neo4j.Driver:
+        if self._driver is None or self._pid != os.getpid():
+            with self._lock:
+                if self._driver is None or self._pid != os.getpid():
+                    self._driver = neo4j.GraphDatabase.driver(
+                        self.uri,
+                        auth=self._auth,
+                        connection_timeout=self.timeout,
+                        connection_acquisition_timeout=self.timeout,
+                        max_transaction_retry_time=self.timeout,
+                        liveness_check_timeout=0,
+                        user_agent="njia",
+                    )
+                    self._pid = os.getpid()
+        return self._driver
+
+    def _run(self, write: bool, work: Callable[..., T], *args: Any) -> T:
+        try:
+            with self._get_driver().session(database=self.database) as session:
+                run = session.execute_write if write else session.execute_read
+                return run(work, *args)
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(str(exc.message)) from exc
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    def close(self) -> None:
+        """Close this process's driver; the next call opens a new one."""
+        driver, self._driver = self._driver, None
+        if driver is not None and self._pid == os.getpid():
+            driver.close()
+
+    def init_schema(self) -> None:
+        """Create constraints and indexes, the area hierarchy and the need nodes."""
+        from directory.taxonomy import get_taxonomy
+
+        taxonomy = get_taxonomy()
+        areas = [
+            {"pcode": a.pcode, "name": a.name, "level": a.level, "parent": a.parent_pcode}
+            for a in taxonomy.areas.values()
+        ]
+        try:
+            with self._get_driver().session(database=self.database) as session:
+                for statement in q.SCHEMA:
+                    session.run(statement).consume()
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+        def seed(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(q.AREAS, areas=areas).consume()
+            tx.run(q.NEEDS, codes=list(taxonomy.needs)).consume()
+            tx.run(q.SET_VERSION, version=q.SCHEMA_VERSION).consume()
+
+        self._run(True, seed)
+
+    def ping(self) -> None:
+        """A trivial read with a short timeout."""
+
+        @neo4j.unit_of_work(timeout=self.timeout)
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run("RETURN 1").consume()
+
+        self._run(False, work)
+
+    def wipe_for_tests(self) -> None:
+        """Delete every node (tests only: Community Edition has one user database)."""
+        with self._get_driver().session(database=self.database) as session:
+            session.run(q.WIPE).consume()
+
+    # -- listings ----------------------------------------------------------------------
+
+    def create(self, kind: str, doc: Document, actor: str) -> Document:
+        """Insert version 1 of a listing; see the Store protocol."""
+        _check_kind(kind)
+        now = utc_now()
+        stored = {**doc, "version": 1, "created_at": now, "updated_at": now}
+
+        def work(tx: neo4j.ManagedTransaction) -> Document:
+            if tx.run(q.EXISTS[kind], id=doc["id"]).single() is not None:
+                raise Conflict(f"{kind} {doc['id']} exists")
+            _write(tx, kind, [stored])
+            _record(tx, kind, stored["id"], 1, "create", actor, now, None, stored)
+            return stored
+
+        return self._run(True, work)
+
+    def get(self, kind: str, entity_id: str) -> Document | None:
+        """The stored document or None."""
+        _check_kind(kind)
+
+        def work(tx: neo4j.ManagedTransaction) -> str | None:
+            record = tx.run(q.GET[kind], id=entity_id).single()
+            return record[0] if record else None
+
+        text = self._run(False, work)
+        return json.loads(text) if text else None
+
+    def update(
+        self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
+    ) -> Document:
+        """Compare-and-set replacement of a listing; see the Store protocol."""
+        _check_kind(kind)
+
+        def work(tx: neo4j.ManagedTransaction) -> Document:
+            record = tx.run(q.GET[kind], id=entity_id).single()
+            if record is None:
+                raise NotFound(entity_id)
+            old = json.loads(record[0])
+            if old["version"] != expected_version:
+                raise VersionConflict(old["version"])
+            stored = {
+                **doc,
+                "id": entity_id,
+                "version": old["version"] + 1,
+                "created_at": old["created_at"],
+                "updated_at": utc_now(),
+            }
+            _write(tx, kind, [stored])
+            _record(
+                tx, kind, entity_id, stored["version"], "update", actor, stored["updated_at"],
+                old, stored,
+            )  # fmt: skip
+            return stored
+
+        return self._run(True, work)
+
+    def list(self, kind: str, query: ListQuery) -> Page:
+        """Filtered, paged listings ordered by name then id."""
+        _check_kind(kind)
+        head, params = _list_query(kind, query)
+
+        def work(tx: neo4j.ManagedTransaction) -> Page:
+            total = tx.run(head + q.COUNT_TAIL, params).single()[0]
+            rows = tx.run(head + q.PAGE_TAIL, params).values()
+            return Page([json.loads(r[0]) for r in rows], total)
+
+        return self._run(False, work)
+
+    def history(self, kind: str, entity_id: str) -> list[Change]:
+        """Every change of one listing, oldest first."""
+        _check_kind(kind)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Change]:
+            return [_change(r) for r in tx.run(q.HISTORY, kind=kind, id=entity_id).values()]
+
+        return self._run(False, work)
+
+    # -- matching ----------------------------------------------------------------------
+
+    def candidates_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        needs: Iterable[str],
+        tiers: frozenset[str] = frozenset({"public"}),
+    ) -> list[CandidateRow]:
+        """Point-index bounding-box search around the point; see the Store protocol."""
+        dlat = radius_km / KM_PER_DEGREE_LAT
+        widest = min(89.0, abs(lat) + dlat)
+        dlon = min(179.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+        params = {
+            "south": max(-90.0, lat - dlat),
+            "north": min(90.0, lat + dlat),
+            "west": lon - dlon,
+            "east": lon + dlon,
+            "needs": sorted(set(needs)),
+            "tiers": sorted(tiers),
+        }
+
+        def work(tx: neo4j.ManagedTransaction) -> list[CandidateRow]:
+            return _candidate_rows(tx.run(q.CANDIDATES_NEAR, params).values())
+
+        return self._run(False, work)
+
+    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
+        """Remote and confidential-location services covering the areas; no location."""
+        params = {"pcodes": sorted(set(pcodes)), "needs": sorted(set(needs))}
+
+        def work(tx: neo4j.ManagedTransaction) -> list[CandidateRow]:
+            return _candidate_rows(tx.run(q.CANDIDATES_BY_AREA, params).values())
+
+        return self._run(False, work)
+
+    # -- bulk --------------------------------------------------------------------------
+
+    def export(self) -> Iterator[tuple[str, Document]]:
+        """Every listing, kinds in dependency order, then by id."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[tuple[str, str]]:
+            return [(k, r[0]) for k in KINDS for r in tx.run(q.EXPORT[k]).values()]
+
+        for kind, text in self._run(False, work):
+            yield kind, json.loads(text)
+
+    def export_history(self) -> Iterator[Change]:
+        """Every recorded change, oldest first."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Change]:
+            return [_change(r) for r in tx.run(q.ALL_HISTORY).values()]
+
+        yield from self._run(False, work)
+
+    def import_all(
+        self, listings: Iterable[tuple[str, Document]], history: Iterable[Change] = ()
+    ) -> int:
+        """Load documents as given in one all-or-nothing transaction."""
+        by_kind: dict[str, list[Document]] = {k: [] for k in KINDS}
+        for kind, doc in listings:
+            _check_kind(kind)
+            by_kind[kind].append(doc)
+        changes = list(history)
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            for kind in KINDS:
+                for doc in by_kind[kind]:
+                    if tx.run(q.EXISTS[kind], id=doc["id"]).single() is not None:
+                        raise Conflict(f"{kind} {doc['id']} exists")
+                _write(tx, kind, by_kind[kind], check=False)
+            for kind in KINDS:
+                _check_references(tx, kind, [d["id"] for d in by_kind[kind]])
+            for c in changes:
+                _record(tx, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new,
+                        seq=c.seq)  # fmt: skip
+            return sum(len(docs) for docs in by_kind.values())
+
+        return self._run(True, work)
+
+    def counts(self) -> dict[str, int]:
+        """Listings of each kind."""
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+            return {k: tx.run(q.COUNT[k]).single()[0] for k in KINDS}
+
+        return self._run(False, work)
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def add_token(self, token: Token, secret_hash: str) -> None:
+        """Store a token under its secret's hash."""
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(
+                q.ADD_TOKEN, id=token.id, hash=secret_hash, role=token.role, label=token.label,
+                organization_id=token.organization_id,
+            ).consume()  # fmt: skip
+
+        self._run(True, work)
+
+    def token_for(self, secret_hash: str) -> Token | None:
+        """The token with that secret hash, or None."""
+
+        def work(tx: neo4j.ManagedTransaction) -> Token | None:
+            r = tx.run(q.TOKEN_FOR, hash=secret_hash).single()
+            return Token(r[0], r[1], r[2], r[3], bool(r[4])) if r else None
+
+        return self._run(False, work)
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Mark a token revoked."""
+
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            return tx.run(q.REVOKE_TOKEN, id=token_id).single() is not None
+
+        return self._run(True, work)
+
+
+# -- helpers (all run inside a managed transaction) -----------------------------------------
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+
+
+def _row(kind: str, doc: Document) -> dict[str, Any]:
+    """The node properties and link lists of one document, as query parameters."""
+    row = {
+        "id": doc["id"],
+        "name": doc["name"],
+        "description": doc.get("description") or "",
+        "version": doc["version"],
+        "doc": json.dumps(doc, ensure_ascii=False, sort_keys=True),
+        "organization_id": doc.get("organization_id"),
+        "status": doc.get("status"),
+    }
+    if kind == "organization":
+        agreements = doc.get("referral_agreements", [])
+        row["agreements"] = agreements
+        row["refers_to"] = [a["organization_id"] for a in agreements]
+    elif kind == "location":
+        row.update(
+            confidentiality=doc["confidentiality"], adm1=doc.get("adm1_pcode"),
+            adm2=doc.get("adm2_pcode"), latitude=doc["latitude"], longitude=doc["longitude"],
+        )  # fmt: skip
+    else:
+        row.update(
+            remote=bool(doc["remote"]), needs=doc["needs"],
+            service_area=doc.get("service_area", []), location_ids=doc.get("location_ids", []),
+        )  # fmt: skip
+    return row
+
+
+def _write(
+    tx: neo4j.ManagedTransaction, kind: str, docs: list[Document], check: bool = True
+) -> None:
+    if docs:
+        tx.run(q.WRITE[kind], rows=[_row(kind, d) for d in docs]).consume()
+        if check:
+            _check_references(tx, kind, [d["id"] for d in docs])
+
+
+def _check_references(tx: neo4j.ManagedTransaction, kind: str, ids: list[str]) -> None:
+    """Raise BrokenReference (aborting the transaction) for a dangling or foreign link."""
+    if not ids:
+        return
+    if kind in q.MISSING_ORGANIZATION:
+        hit = tx.run(q.MISSING_ORGANIZATION[kind], ids=ids).single()
+        if hit is not None:
+            raise BrokenReference("organization_id", f"no organization {hit[0]}")
+    if kind == "service":
+        hit = tx.run(q.FOREIGN_LOCATION, ids=ids).single()
+        if hit is not None:
+            raise BrokenReference("location_ids", f"no location {hit[0]} of this organization")
+    if kind == "organization":
+        hit = tx.run(q.MISSING_PARTNER, ids=ids).single()
+        if hit is not None:
+            raise BrokenReference(
+                "referral_agreements", f"no other organization {hit[0]} to refer to"
+            )
+
+
+def _record(
+    tx: neo4j.ManagedTransaction,
+    kind: str,
+    entity_id: str,
+    version: int,
+    action: str,
+    actor: str,
+    at: str,
+    old: Document | None,
+    new: Document | None,
+    seq: int | None = None,
+) -> None:
+    """Append one change (numbered by a counter node, so history has one total order)."""
+
+    def dump(d: Document | None) -> str | None:
+        return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
+
+    if seq is None:
+        seq = tx.run(q.NEXT_SEQ).single()[0]
+    else:
+        tx.run(q.RAISE_SEQ, seq=seq).consume()
+    tx.run(
+        q.RECORD_CHANGE[kind], seq=seq, kind=kind, entity_id=entity_id, version=version,
+        action=action, actor=actor, at=at, old=dump(old), new=dump(new),
+    ).consume()  # fmt: skip
+
+
+def _change(row: list[Any]) -> Change:
+    seq, kind, entity_id, version, action, actor, at, old, new = row
+    return Change(
+        seq, kind, entity_id, version, action, actor, at,
+        json.loads(old) if old else None, json.loads(new) if new else None,
+    )  # fmt: skip
+
+
+def _list_query(kind: str, query: ListQuery) -> tuple[str, dict[str, Any]]:
+    """The MATCH/WHERE head of a list query and its parameters, from constant fragments."""
+    words = search_words(query.text) if query.text else None
+    params: dict[str, Any] = {
+        "organization_id": query.organization_id,
+        "status": query.status,
+        "need": query.need,
+        "area": query.area,
+        "tiers": sorted(query.tiers) if query.tiers is not None else None,
+        "offset": query.offset,
+        "limit": query.limit,
+        "text": " AND ".join(w + "*" for w in words) if words else None,
+    }
+    if query.text is not None and not words:
+        params["text"] = "njia_no_such_word_"
+    head = (q.LIST_TEXT_START if params["text"] else q.LIST_START)[kind]
+    clauses = [
+        fragment
+        for name, fragments in q.FILTERS.items()
+        if (fragment := fragments.get(kind)) and params[name]
+    ]
+    if kind == "service" and query.area and params["tiers"] is None:
+        params["tiers"] = ["confidential", "public", "restricted"]
+    if clauses:
+        head += (" AND " if params["text"] else " WHERE ") + " AND ".join(clauses)
+    return head, params
+
+
+def _candidate_rows(rows: list[list[Any]]) -> list[CandidateRow]:
+    return [
+        CandidateRow(
+            service=json.loads(service),
+            organization=json.loads(org),
+            location=json.loads(location) if location else None,
+            refers_to=frozenset(refers_to or ()),
+        )
+        for service, org, location, refers_to in rows
+    ]
