@@ -119,7 +119,7 @@ def list_listings(kind: str, page: int, per_page: int, filters: dict[str, Any]) 
         offset=(page - 1) * per_page,
         limit=per_page,
     )
-    result = store.list(kind, query)
+    result = store.page(kind, query)
     items = [present(store, principal, kind, doc) for doc in result.items]
     return jsonify(items=items, page=page, per_page=per_page, total=result.total)
 

@@ -156,7 +156,7 @@ class Store(Protocol):
         nothing changes.
         """
 
-    def list(self, kind: str, query: ListQuery) -> Page:
+    def page(self, kind: str, query: ListQuery) -> Page:
         """Documents of ``kind`` matching ``query``, ordered by name then id."""
 
     def history(self, kind: str, entity_id: str) -> list[Change]:

@@ -193,13 +193,13 @@ class Neo4jStore:
 
         return self._run(True, work)
 
-    def list(self, kind: str, query: ListQuery) -> Page:
+    def page(self, kind: str, query: ListQuery) -> Page:
         """Filtered, paged listings ordered by name then id."""
         _check_kind(kind)
         head, params = _list_query(kind, query)
 
         def work(tx: neo4j.ManagedTransaction) -> Page:
-            total = tx.run(head + q.COUNT_TAIL, params).single()[0]
+            total = _single(tx.run(head + q.COUNT_TAIL, params))
             rows = tx.run(head + q.PAGE_TAIL, params).values()
             return Page([json.loads(r[0]) for r in rows], total)
 
@@ -299,7 +299,7 @@ class Neo4jStore:
         """Listings of each kind."""
 
         def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
-            return {k: tx.run(q.COUNT[k]).single()[0] for k in KINDS}
+            return {k: _single(tx.run(q.COUNT[k])) for k in KINDS}
 
         return self._run(False, work)
 
@@ -417,13 +417,19 @@ def _record(
         return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
 
     if seq is None:
-        seq = tx.run(q.NEXT_SEQ).single()[0]
+        seq = _single(tx.run(q.NEXT_SEQ))
     else:
         tx.run(q.RAISE_SEQ, seq=seq).consume()
     tx.run(
         q.RECORD_CHANGE[kind], seq=seq, kind=kind, entity_id=entity_id, version=version,
         action=action, actor=actor, at=at, old=dump(old), new=dump(new),
     ).consume()  # fmt: skip
+
+
+def _single(result: neo4j.Result) -> Any:
+    """The one value of a query that always returns exactly one row."""
+    record = result.single(strict=True)
+    return record[0]
 
 
 def _change(row: list[Any]) -> Change:

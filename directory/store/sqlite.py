@@ -48,7 +48,7 @@ class SqliteStore:
     # -- connections and transactions -------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             return conn
         try:
@@ -170,7 +170,7 @@ class SqliteStore:
             )  # fmt: skip
         return stored
 
-    def list(self, kind: str, query: ListQuery) -> Page:
+    def page(self, kind: str, query: ListQuery) -> Page:
         """Filtered, paged listings ordered by name then id."""
         _check_kind(kind)
         where, params = q.list_filters(kind, query, fts_query(query.text) if query.text else None)
@@ -290,7 +290,7 @@ def _exists(conn: sqlite3.Connection, kind: str, entity_id: str) -> bool:
 
 
 def _check_references(conn: sqlite3.Connection, kind: str, doc: Document) -> None:
-    org_id = doc.get("organization_id")
+    org_id = str(doc.get("organization_id"))
     if kind != "organization" and not _exists(conn, "organization", org_id):
         raise BrokenReference("organization_id", f"no organization {org_id}")
     if kind == "service":

@@ -112,10 +112,10 @@ def test_history_records_old_and_new(store):
 def test_list_orders_by_name_and_pages(store):
     for name in ["Charlie", "alpha", "Bravo", "Delta"]:
         store.create("organization", f.organization(name=name), ACTOR)
-    page = store.list("organization", ListQuery(limit=2, offset=1))
+    page = store.page("organization", ListQuery(limit=2, offset=1))
     assert page.total == 4
     assert len(page.items) == 2
-    names = [d["name"] for d in store.list("organization", ListQuery(limit=10)).items]
+    names = [d["name"] for d in store.page("organization", ListQuery(limit=10)).items]
     assert names == sorted(names)
 
 
@@ -144,7 +144,7 @@ def test_list_filters(store):
         ),
         ACTOR,
     )
-    q = lambda kind, **kw: [d["id"] for d in store.list(kind, ListQuery(**kw)).items]
+    q = lambda kind, **kw: [d["id"] for d in store.page(kind, ListQuery(**kw)).items]
     assert q("service", need="legal") == [legal["id"]]
     assert q("service", area="CD10") == [legal["id"]]
     assert q("service", area="CD10", tiers=frozenset({"public"})) == []
