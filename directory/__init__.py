@@ -38,6 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    # The driver logs every retry; the store reports failures itself, once, as 503s.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
     store.init_app(app)
     errors.register_error_handlers(app)
@@ -48,13 +50,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from directory.api import docs, health, listings
+    from directory.api import docs, health, listings, places
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = NjiaApi(app, spec_kwargs={"marshmallow_plugin": plugin})
     app.extensions["njia_api"] = api
     for kind in ("organization", "location", "service"):
         api.register_blueprint(listings.listing_blueprint(kind))
+    api.register_blueprint(places.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     declare_access(app, "api-docs.openapi_json", "public")

@@ -99,6 +99,8 @@ def _with_geopy(text: str, cleaned: str) -> tuple[float, float]:
     """geopy's parser, for forms with degree, minute and second symbols."""
     if any(float(n) > 180 for n in re.findall(_NUM, cleaned)):
         raise ValueError(_OUT_OF_RANGE)
+    if any(float(n) >= 60 for n in re.findall(rf"({_NUM})\s*['\"\u2032\u2033]", cleaned)):
+        raise ValueError("minutes and seconds must be below 60")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # geopy warns, then normalises, for |latitude| > 90

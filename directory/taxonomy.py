@@ -58,7 +58,7 @@ def _load_areas(path: Path) -> dict[str, Area]:
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             level = int(row["admin_level"])
-            parent = row["parent_pcode"] if level > 1 else None
+            parent = row["parent_pcode"] if level > 1 else None  # provinces' parent is "COD"
             areas[row["pcode"]] = Area(row["pcode"], row["name"], level, parent)
     return areas
 
@@ -71,6 +71,6 @@ def get_taxonomy(seed_dir: Path = SEED_DIR) -> Taxonomy:
         needs={item["code"]: item for item in data["needs"]},
         capabilities={item["code"]: item for item in data["capabilities"]},
         accessibility=frozenset(data["accessibility"]),
-        areas=_load_areas(seed_dir / "admin" / "cod_adm1_adm2_pcodes_ocha_2019.csv"),
+        areas=_load_areas(seed_dir / "gazetteer" / "admin_areas.csv"),
         kinshasa_provinces=frozenset(data["time_zones"]["Africa/Kinshasa"]),
     )

@@ -1,0 +1,116 @@
+"""``/api/v1/places``: offline place search and reverse lookup over the DRC gazetteer.
+
+Reverse lookup takes a point that may be a survivor's home, so besides the documented
+``GET ?lat=&lon=`` it accepts the same fields in a ``POST`` body, which is what Njia's own
+pages use: a body is never written to access logs or browser history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE, fields, validate
+
+from directory.auth import access
+from directory.gazetteer import Place, distinct_labels, get_gazetteer
+from directory.schemas import StrictSchema
+
+blp = Blueprint(
+    "places", __name__, url_prefix="/api/v1/places", description="DRC places (offline gazetteer)."
+)
+
+
+class PlaceSearchArgs(StrictSchema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+class PointArgs(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+
+
+def place_json(place: Place, label: str | None = None) -> dict[str, Any]:
+    """A place as the API shows it."""
+    territory = (
+        {"pcode": place.territory_pcode, "name": place.territory_name}
+        if place.territory_pcode
+        else None
+    )
+    return {
+        "id": place.place_id,
+        "name": place.name,
+        "label": label or place.label,
+        "kind": place.kind,
+        "province": {"pcode": place.province_pcode, "name": place.province_name},
+        "territory": territory,
+        "tz": place.tz,
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "population": place.population,
+    }
+
+
+@blp.route("")
+class Search(MethodView):
+    @access("public")
+    @blp.arguments(PlaceSearchArgs, location="query", unknown=RAISE)
+    @blp.doc(responses={"200": {"description": "Matching places, best first."}})
+    def get(self, args: dict[str, Any]) -> Response:
+        """Search places by name: accents, case, prefixes, common spellings and typos."""
+        try:
+            places = get_gazetteer().search(args["q"], args["limit"])
+        except ValueError as exc:
+            abort(422, description=str(exc))
+        labels = distinct_labels(places)
+        return jsonify(
+            items=[place_json(p, label) for p, label in zip(places, labels, strict=True)]
+        )
+
+
+@blp.route("/nearest")
+class Nearest(MethodView):
+    @access("public")
+    @blp.arguments(PointArgs, location="query", unknown=RAISE)
+    @blp.doc(responses={"200": {"description": "The nearest named place, or in_drc false."}})
+    def get(self, args: dict[str, float]) -> Response:
+        """Describe a point in words: the nearest named place and its province."""
+        return jsonify(nearest_json(args["lat"], args["lon"]))
+
+    @access("public")
+    @blp.arguments(PointArgs)
+    @blp.doc(responses={"200": {"description": "The nearest named place, or in_drc false."}})
+    def post(self, args: dict[str, float]) -> Response:
+        """The same, with the point in the body (keeps it out of URLs and logs)."""
+        return jsonify(nearest_json(args["lat"], args["lon"]))
+
+
+@blp.route("/<string:place_id>")
+class One(MethodView):
+    @access("public")
+    @blp.doc(responses={"200": {"description": "One place."}})
+    def get(self, place_id: str) -> Response:
+        """A place by its stable id (``osm:…`` or ``gn:…``)."""
+        place = get_gazetteer().get(place_id)
+        if place is None:
+            abort(404)
+        return jsonify(place_json(place))
+
+
+def nearest_json(lat: float, lon: float) -> dict[str, Any]:
+    """The nearest place and town to a point, or ``in_drc: false`` outside the country."""
+    gazetteer = get_gazetteer()
+    found = gazetteer.nearest(lat, lon)
+    if found is None:
+        return {"in_drc": False, "place": None, "distance_km": None, "town": None}
+    place, km = found
+    town = gazetteer.nearest(lat, lon, kinds={"city", "town"})
+    return {
+        "in_drc": True,
+        "place": place_json(place),
+        "distance_km": round(km, 2),
+        "town": place_json(town[0]) if town else None,
+    }

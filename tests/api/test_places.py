@@ -1,0 +1,95 @@
+"""Place search and reverse lookup over HTTP (the gazetteer itself is tested in tests/gazetteer)."""
+
+from __future__ import annotations
+
+import pytest
+from geopy.distance import geodesic
+
+
+@pytest.fixture
+def client():
+    from directory import create_app
+
+    return create_app({"DATABASE": "/proc/njia/no-database-needed"}).test_client()
+
+
+def _search(client, q, limit=10):
+    response = client.get("/api/v1/places", query_string={"q": q, "limit": limit})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def test_bukavu_first_with_province_and_point(client):
+    first = _search(client, "bukavu")[0]
+    assert first["name"] == "Bukavu"
+    assert first["province"] == {"pcode": "CD62", "name": "Sud-Kivu"}
+    assert first["label"].startswith("Bukavu (") and "Sud-Kivu" in first["label"]
+    assert geodesic((first["latitude"], first["longitude"]), (-2.50, 28.86)).km < 5
+    assert first["tz"] == "Africa/Lubumbashi" and first["id"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "province"),
+    [
+        ("kitchanga", "Kitchanga", "Nord-Kivu"),
+        ("kananga", "Kananga", "Kasaï-Central"),
+        ("bukavou", "Bukavu", "Sud-Kivu"),
+        ("Léopoldville", "Kinshasa", "Kinshasa"),
+        ("LUBUMBASHI", "Lubumbashi", "Haut-Katanga"),
+    ],
+)
+def test_acceptance_queries(client, query, name, province):
+    first = _search(client, query)[0]
+    assert (first["name"], first["province"]["name"]) == (name, province)
+
+
+def test_place_by_id_round_trips(client):
+    first = _search(client, "goma")[0]
+    again = client.get(f"/api/v1/places/{first['id']}").get_json()
+    assert again["id"] == first["id"] and again["name"] == first["name"]
+    assert client.get("/api/v1/places/osm:0").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"q": ""}, "q"),
+        ({"q": "x" * 101}, "q"),
+        ({}, "q"),
+        ({"q": "goma", "limit": 0}, "limit"),
+        ({"q": "goma", "limit": 51}, "limit"),
+        ({"q": "goma", "where": "x"}, "where"),
+    ],
+)
+def test_bad_search_arguments_are_422(client, query, field):
+    response = client.get("/api/v1/places", query_string=query)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+
+
+def test_punctuation_only_query_is_422_not_500(client):
+    response = client.get("/api/v1/places", query_string={"q": "?!"})
+    assert response.status_code == 422
+
+
+def test_nearest_by_get_and_post(client):
+    by_get = client.get("/api/v1/places/nearest?lat=-1.6792&lon=29.2228").get_json()
+    by_post = client.post("/api/v1/places/nearest", json={"lat": -1.6792, "lon": 29.2228})
+    assert by_post.get_json() == by_get
+    assert by_get["in_drc"] is True
+    assert by_get["place"]["province"]["pcode"] == "CD61"
+    assert by_get["town"]["name"] == "Goma"
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(-1.9441, 30.0619), (-4.2634, 15.2429), (0.3476, 32.5825)]
+)
+def test_points_outside_the_drc_are_recognised(client, lat, lon):
+    body = client.post("/api/v1/places/nearest", json={"lat": lat, "lon": lon}).get_json()
+    assert body == {"in_drc": False, "place": None, "distance_km": None, "town": None}
+
+
+def test_nearest_rejects_bad_points(client):
+    response = client.post("/api/v1/places/nearest", json={"lat": 91, "lon": 0, "x": 1})
+    assert response.status_code == 422
+    assert {"lat", "x"} <= set(response.get_json()["error"]["fields"])

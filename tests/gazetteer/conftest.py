@@ -1,0 +1,10 @@
+"""Fixtures for the gazetteer tests: the real seed data, loaded once."""
+
+import pytest
+
+from directory.gazetteer import Gazetteer, get_gazetteer
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return get_gazetteer()
