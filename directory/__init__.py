@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_api(app: Flask) -> None:
     from directory.api import docs, health, listings, places
+    from directory.pages import about
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = NjiaApi(app, spec_kwargs={"marshmallow_plugin": plugin})
@@ -60,6 +61,7 @@ def _register_api(app: Flask) -> None:
     api.register_blueprint(places.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(about.blp)
     declare_access(app, "api-docs.openapi_json", "public")
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -12,10 +11,12 @@ from flask.cli import with_appcontext
 
 from directory import transfer
 from directory.auth import ROLES, issue_token
+from directory.seed_facilities import facility_listings
 from directory.store import get_store, open_store
 from directory.taxonomy import SEED_DIR
 
 DEMO_FILE = SEED_DIR / "demo_listings.jsonl"
+SEED_SETS = ("demo", "facilities")
 
 
 @click.command("init-db")
@@ -27,19 +28,37 @@ def init_db() -> None:
 
 
 @click.command("seed")
+@click.option(
+    "--only",
+    type=click.Choice(SEED_SETS),
+    multiple=True,
+    help="Load only these sets (default: all of them).",
+)
 @with_appcontext
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def seed(path: Path | None) -> None:
-    """Load the demo listings (skipped when they are there already)."""
+def seed(only: tuple[str, ...]) -> None:
+    """Load the seed listings: the demo listings and the healthsites.io facilities.
+
+    A set already present is skipped, so running it again changes nothing.
+    """
     store = get_store()
-    lines = (path or DEMO_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
-    parsed = transfer.parse_import(lines)
-    present = {(k, d["id"]) for k, d in parsed.listings if store.get(k, d["id"]) is not None}
-    if present:
-        click.echo(f"Seed data already loaded ({len(present)} listings present); nothing to do.")
-        return
-    count = transfer.load(store, transfer.ParsedImport(parsed.listings, []))
-    click.echo(f"Loaded {count} demo listings.")
+    for name in only or SEED_SETS:
+        listings = _seed_listings(name)
+        kind, first = listings[0]
+        if store.get(kind, first["id"]) is not None:
+            click.echo(f"{name}: already loaded; nothing to do.")
+            continue
+        try:
+            count = transfer.load(store, transfer.ParsedImport(listings, []))
+        except transfer.ImportFailed as exc:
+            _fail(f"{name}: nothing was loaded.", exc.problems)
+        click.echo(f"{name}: loaded {count} listings.")
+
+
+def _seed_listings(name: str) -> list[tuple[str, dict[str, Any]]]:
+    if name == "demo":
+        lines = DEMO_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+        return transfer.parse_import(lines).listings
+    return list(facility_listings())
 
 
 @click.command("export")

@@ -8,6 +8,7 @@ used by ``import``, which keeps ids, versions and timestamps as given.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -227,6 +228,7 @@ SCHEMAS: dict[str, type[ListingSchema]] = {
 }
 
 
+@cache
 def stored_schema(kind: str) -> ListingSchema:
     """A schema for whole stored documents (import): server-managed fields are required."""
     base = SCHEMAS[kind]

@@ -20,15 +20,28 @@ def runner(app):
 
 def test_init_db_and_seed_are_idempotent(runner, app_store):
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    first = runner.invoke(args=["seed"])
-    assert first.exit_code == 0 and "Loaded 35" in first.output
-    again = runner.invoke(args=["seed"])
+    first = runner.invoke(args=["seed", "--only", "demo"])
+    assert first.exit_code == 0 and "demo: loaded 35 listings" in first.output
+    again = runner.invoke(args=["seed", "--only", "demo"])
     assert again.exit_code == 0 and "already" in again.output
     assert app_store.counts() == {"organization": 12, "location": 10, "service": 13}
 
 
+def test_seed_loads_healthsites_facilities_as_unverified_medical_listings(runner, app_store):
+    result = runner.invoke(args=["seed", "--only", "facilities"])
+    assert result.exit_code == 0, result.output
+    assert app_store.counts() == {"organization": 2345, "location": 2345, "service": 2345}
+    services = [d for k, d in app_store.export() if k == "service"]
+    assert {tuple(s["needs"]) for s in services} == {("medical",)}
+    assert all(s["capabilities"] == [] and s["last_verified_at"] is None for s in services)
+    assert all("OpenStreetMap" in s["source"] for s in services)
+    assert sum(s["schedule"]["always_open"] for s in services) >= 3
+    again = runner.invoke(args=["seed", "--only", "facilities"])
+    assert "already loaded" in again.output
+
+
 def test_seed_covers_every_need_and_tier_and_is_marked_demo(runner, app_store):
-    runner.invoke(args=["seed"])
+    runner.invoke(args=["seed", "--only", "demo"])
     docs = list(app_store.export())
     needs = {n for k, d in docs if k == "service" for n in d["needs"]}
     tiers = {d["confidentiality"] for k, d in docs if k == "location"}
@@ -42,7 +55,7 @@ def test_seed_covers_every_need_and_tier_and_is_marked_demo(runner, app_store):
 def test_export_then_import_into_an_empty_directory_is_identical(runner, app, tmp_path):
     from directory import create_app
 
-    runner.invoke(args=["seed"])
+    runner.invoke(args=["seed", "--only", "demo"])
     first = tmp_path / "export.jsonl"
     assert runner.invoke(args=["export", str(first)]).exit_code == 0
     other = create_app({"STORE": "sqlite", "DATABASE": str(tmp_path / "empty.sqlite3")})

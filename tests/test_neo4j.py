@@ -41,7 +41,7 @@ def test_copy_seed_directory_to_neo4j_gives_identical_exports(neo4j_config, tmp_
         }
     )
     runner = sqlite_app.test_cli_runner()
-    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert runner.invoke(args=["seed", "--only", "demo"]).exit_code == 0
     copied = runner.invoke(args=["copy-to-neo4j"])
     assert copied.exit_code == 0, copied.output
     assert "Copied 35 listings" in copied.output and "verified" in copied.output
@@ -83,14 +83,16 @@ def _wait_until(predicate, seconds: float) -> float:
     raise AssertionError(f"not true within {seconds} s")
 
 
-def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j_config):
+def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j_config, tmp_path):
     port = _free_port()
+    log_path = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
         "NJIA_STORE": "neo4j",
         "NJIA_NEO4J_URI": neo4j_server.uri,
         "NJIA_DB_TIMEOUT": "2.0",
     }
+    log_file = log_path.open("wb")  # a file, not a pipe: a full pipe would block gunicorn
     gunicorn = subprocess.Popen(
         [
             sys.executable,
@@ -107,7 +109,7 @@ def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -130,8 +132,10 @@ def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j
         assert _get(base + "/readyz")[0] == 200
     finally:
         gunicorn.terminate()
-        _, stderr = gunicorn.communicate(timeout=30)
-    assert b"Traceback" not in stderr, stderr.decode()[-2000:]
+        gunicorn.wait(timeout=30)
+        log_file.close()
+    log = log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-2000:]
 
 
 def _port_open(port: int) -> bool:

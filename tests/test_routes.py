@@ -32,3 +32,19 @@ def test_docs_page_is_browsable(client):
     assert page.status_code == 200
     assert b"/api/v1/services" in page.data
     assert b"<script" not in page.data
+
+
+def test_about_page_shows_every_data_attribution(client):
+    page = client.get("/about").get_data(as_text=True)
+    for credit in (
+        "OpenStreetMap",
+        "ODbL",
+        "GeoNames",
+        "CC BY 4.0",
+        "OCHA",
+        "CC BY 3.0 IGO",
+        "Open Referral",
+        "CC BY-SA 4.0",
+    ):
+        assert credit in page
+    assert "Sources et licences" in client.get("/api/v1/docs").get_data(as_text=True)

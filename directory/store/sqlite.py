@@ -324,11 +324,9 @@ def _write(conn: sqlite3.Connection, kind: str, doc: Document, insert: bool) -> 
         _write_location(conn, doc, text, insert)
     else:
         _write_service(conn, doc, text)
-    conn.execute("DELETE FROM listing_fts WHERE kind = ? AND id = ?", (kind, entity_id))
-    conn.execute(
-        "INSERT INTO listing_fts (kind, id, name, description) VALUES (?, ?, ?, ?)",
-        (kind, entity_id, doc["name"], doc.get("description") or ""),
-    )
+    rowid = conn.execute(q.ROWID[kind], (entity_id,)).fetchone()[0]
+    conn.execute(q.FTS_DELETE[kind], (rowid,))
+    conn.execute(q.FTS_INSERT[kind], (rowid, doc["name"], doc.get("description") or ""))
 
 
 def _write_location(conn: sqlite3.Connection, doc: Document, text: str, insert: bool) -> None:

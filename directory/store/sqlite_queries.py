@@ -19,6 +19,12 @@ COUNT = {k: f"SELECT count(*) FROM {t} AS x" for k, t in TABLE.items()}  # noqa:
 SELECT_DOCS = {k: f"SELECT x.doc FROM {t} AS x" for k, t in TABLE.items()}  # noqa: S608
 EXPORT = {k: f"SELECT doc FROM {t} ORDER BY id" for k, t in TABLE.items()}  # noqa: S608
 ORDER_PAGE = " ORDER BY x.name, x.id LIMIT ? OFFSET ?"
+ROWID = {k: f"SELECT rowid FROM {t} WHERE id = ?" for k, t in TABLE.items()}  # noqa: S608
+FTS_DELETE = {k: f"DELETE FROM {t}_fts WHERE rowid = ?" for k, t in TABLE.items()}  # noqa: S608
+FTS_INSERT = {
+    k: f"INSERT INTO {t}_fts (rowid, name, description) VALUES (?, ?, ?)"  # noqa: S608
+    for k, t in TABLE.items()
+}
 
 UPSERT_ORGANIZATION = """
 INSERT INTO organization (id, name, status, version, doc) VALUES (?, ?, ?, ?, ?)
@@ -111,8 +117,8 @@ _SIMPLE_FILTERS: dict[str, dict[str, str]] = {
     "status": {"organization": "x.status = ?", "service": "x.status = ?"},
     "need": {"service": "x.id IN (SELECT service_id FROM service_need WHERE need = ?)"},
     "text": {
-        k: f"x.id IN (SELECT id FROM listing_fts WHERE listing_fts MATCH ? AND kind = '{k}')"  # noqa: S608
-        for k in TABLE
+        k: f"x.rowid IN (SELECT rowid FROM {t}_fts WHERE {t}_fts MATCH ?)"  # noqa: S608
+        for k, t in TABLE.items()
     },
 }
 _LOCATION_AREA = "(x.adm1 = ? OR x.adm2 = ?)"

@@ -2,7 +2,8 @@
 
 The tables mirror the graph of GUIDE §2: one table per node label holding the whole JSON
 document plus the columns the API filters on, one table per relationship, an R*Tree over
-location points and an FTS5 index over names and descriptions.
+location points and one FTS5 index per kind over names and descriptions, keyed by the
+listing row's rowid.
 """
 
 from __future__ import annotations
@@ -75,9 +76,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (from_id, to_id)
     ) WITHOUT ROWID;
 
-    CREATE VIRTUAL TABLE listing_fts USING fts5 (
-        kind UNINDEXED, id UNINDEXED, name, description,
-        tokenize = 'unicode61 remove_diacritics 2'
+    CREATE VIRTUAL TABLE organization_fts USING fts5 (
+        name, description, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE location_fts USING fts5 (
+        name, description, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE service_fts USING fts5 (
+        name, description, tokenize = 'unicode61 remove_diacritics 2'
     );
 
     CREATE TABLE change (
