@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify
+from flask import Response, abort, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from directory.auth import access
 from directory.gazetteer import Place, distinct_labels, get_gazetteer
+from directory.geo_parse import OnlineGeocoder
 from directory.schemas import StrictSchema
 
 blp = Blueprint(
@@ -66,9 +67,8 @@ class Search(MethodView):
         except ValueError as exc:
             abort(422, description=str(exc))
         labels = distinct_labels(places)
-        return jsonify(
-            items=[place_json(p, label) for p, label in zip(places, labels, strict=True)]
-        )
+        items = [place_json(p, label) for p, label in zip(places, labels, strict=True)]
+        return jsonify(items=items or online_places(args["q"], args["limit"]))
 
 
 @blp.route("/nearest")
@@ -98,6 +98,28 @@ class One(MethodView):
         if place is None:
             abort(404)
         return jsonify(place_json(place))
+
+
+def online_places(q: str, limit: int) -> list[dict[str, Any]]:
+    """Places from the optional online geocoder (off unless ``NJIA_GEOCODER_ONLINE``)."""
+    if "njia_geocoder" not in current_app.extensions:
+        current_app.extensions["njia_geocoder"] = OnlineGeocoder.from_config(current_app.config)
+    geocoder = current_app.extensions["njia_geocoder"]
+    if geocoder is None:
+        return []
+    items = []
+    for name, lat, lon in geocoder.search(q, limit):
+        near = get_gazetteer().nearest(lat, lon)
+        if near is None:
+            continue
+        province = near[0]
+        items.append({
+            "id": None, "name": name, "label": name, "kind": "online", "source": "online",
+            "province": {"pcode": province.province_pcode, "name": province.province_name},
+            "territory": None, "tz": province.tz, "latitude": lat, "longitude": lon,
+            "population": None,
+        })  # fmt: skip
+    return items
 
 
 def nearest_json(lat: float, lon: float) -> dict[str, Any]:

@@ -93,3 +93,24 @@ def test_nearest_rejects_bad_points(client):
     response = client.post("/api/v1/places/nearest", json={"lat": 91, "lon": 0, "x": 1})
     assert response.status_code == 422
     assert {"lat", "x"} <= set(response.get_json()["error"]["fields"])
+
+
+def test_online_geocoder_is_off_by_default_and_a_fallback_when_on(client):
+    assert _search(client, "zzqxv") == []
+    from directory.geo_parse import OnlineGeocoder
+
+    calls = []
+
+    class Result:
+        address, latitude, longitude = "Camp Mugunga III, Goma", -1.62, 29.14
+
+    def geocode(query, **options):  # stands in for the remote Nominatim server
+        calls.append((query, options))
+        return [Result()]
+
+    client.application.extensions["njia_geocoder"] = OnlineGeocoder(geocode)
+    (item,) = _search(client, "zzqxv")
+    assert item["source"] == "online" and item["province"]["pcode"] == "CD61"
+    assert calls[0][1]["country_codes"] == "cd"
+    _search(client, "goma")
+    assert len(calls) == 1  # the gazetteer answered; nothing left the machine
