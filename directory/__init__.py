@@ -50,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from directory.api import docs, health, listings, places
+    from directory.api import docs, health, listings, match, places
     from directory.pages import about
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
@@ -59,10 +59,12 @@ def _register_api(app: Flask) -> None:
     for kind in ("organization", "location", "service"):
         api.register_blueprint(listings.listing_blueprint(kind))
     api.register_blueprint(places.blp)
+    api.register_blueprint(match.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(about.blp)
     declare_access(app, "api-docs.openapi_json", "public")
+    __import__("directory.hsds").hsds.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -152,6 +152,9 @@ class NeedResult:
     unmet: bool = False
     nearest_beyond: Recommendation | None = None
     messages: tuple[Note, ...] = ()
+    opens_soonest: Recommendation | None = None
+    """Urgent need with no service open now in range: the in-range one where care can start
+    soonest once it opens (added by the matcher; ``None`` otherwise)."""
 
 
 @dataclass(frozen=True)

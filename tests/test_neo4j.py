@@ -72,6 +72,8 @@ def _get(url: str, timeout: float = 10.0) -> tuple[int, dict[str, str], float]:
             return response.status, dict(response.headers), time.monotonic() - started
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), time.monotonic() - started
+    except OSError:  # refused or timed out: no answer at all
+        return 0, {}, time.monotonic() - started
 
 
 def _wait_until(predicate, seconds: float) -> float:
@@ -123,7 +125,7 @@ def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j
                     status, headers, seconds = _get(base + path)
                     assert status == 503, path
                     assert headers["Retry-After"].isdigit()
-                    assert seconds < 8, f"{path} took {seconds:.1f} s"
+                    assert seconds < 4, f"{path} took {seconds:.1f} s"
             assert _get(base + "/livez")[0] == 200
         finally:
             neo4j_server.start()

@@ -4,7 +4,8 @@ One driver per process, created on first use (so after gunicorn forks) and close
 :meth:`Neo4jStore.close`. Every public method is one managed transaction
 (``execute_read``/``execute_write``); the transaction functions only read and write the
 database, so the driver may safely run them again after a transient error. Retries stop after
-``timeout`` seconds and connection failures become :class:`StoreUnavailable` (HTTP 503).
+about ``timeout`` seconds (half retrying, half connecting) and connection failures become
+:class:`StoreUnavailable` (HTTP 503).
 """
 
 from __future__ import annotations
@@ -74,9 +75,9 @@ class Neo4jStore:
                     self._driver = neo4j.GraphDatabase.driver(
                         self.uri,
                         auth=self._auth,
-                        connection_timeout=self.timeout,
-                        connection_acquisition_timeout=self.timeout,
-                        max_transaction_retry_time=self.timeout,
+                        connection_timeout=self.timeout / 2,
+                        connection_acquisition_timeout=self.timeout / 2,
+                        max_transaction_retry_time=self.timeout / 2,
                         liveness_check_timeout=0,
                         user_agent="njia",
                     )

@@ -1,0 +1,219 @@
+"""The entry point: :func:`match` turns a request and candidate services into explained results.
+
+The store's candidate search is coarse (a box or radius and a category); everything exact happens
+here, with nothing but the standard library. See ``matching/README.md`` for the rules.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from . import explain, rank
+from .assess import Assessed, assess
+from .careplan import care_plan
+from .clinical import URGENT_NEED, Urgency, medical_urgency
+from .model import (
+    AUDIENCES,
+    MODES,
+    SEXES,
+    Candidate,
+    MatchRequest,
+    MatchResult,
+    NeedResult,
+    Note,
+    Recommendation,
+)
+
+MAX_NEEDS = 12
+MAX_DISTANCE_KM = 1000.0
+MAX_LIMIT = 20
+MAX_AGE = 120
+HOTLINE_NEEDS: tuple[str, ...] = ("complaint", "case_management", "safety")
+"""Remote services meeting one of these are listed as hotlines whatever the request's needs."""
+HOTLINE_LIMIT = 5
+
+
+def validate(request: MatchRequest) -> None:
+    """Raise ``ValueError`` naming the first field of ``request`` that breaks the contract."""
+    checks: list[tuple[str, bool]] = [
+        ("at", request.at.tzinfo is not None and request.at.utcoffset() is not None),
+        ("lat", math.isfinite(request.lat) and -90 <= request.lat <= 90),
+        ("lon", math.isfinite(request.lon) and -180 <= request.lon <= 180),
+        ("needs", 1 <= len(request.needs) <= MAX_NEEDS),
+        ("needs", len(set(request.needs)) == len(request.needs) and all(request.needs)),
+        ("hours_since_incident", _at_least_zero(request.hours_since_incident)),
+        ("age", request.age is None or 0 <= request.age <= MAX_AGE),
+        ("age_group", request.age_group in (None, "child", "adult")),
+        ("sex", request.sex is None or request.sex in SEXES),
+        ("max_distance_km", 0 < request.max_distance_km <= MAX_DISTANCE_KM),
+        ("limit", 1 <= request.limit <= MAX_LIMIT),
+        ("mode", request.mode in MODES),
+        ("audience", request.audience in AUDIENCES),
+    ]
+    for name, ok in checks:
+        if not ok:
+            raise ValueError(f"invalid match request field: {name}")
+
+
+def _at_least_zero(value: float | None) -> bool:
+    return value is None or (math.isfinite(value) and value >= 0)
+
+
+def match(request: MatchRequest, candidates: Iterable[Candidate]) -> MatchResult:
+    """Rank and explain ``candidates`` for every need of ``request``.
+
+    Deterministic: the result does not depend on the order of ``candidates`` (ties are broken by
+    ids). With the public audience, moving a confidential location changes nothing in the result.
+    Raises ``ValueError`` for a request that breaks :func:`validate`.
+    """
+    validate(request)
+    urgency = medical_urgency(request)
+    assessed = [assess(c, request, urgency) for c in candidates]
+    ranked: dict[str, list[Recommendation]] = {}
+    results = []
+    for need in request.needs:
+        need_urgency = urgency if need == URGENT_NEED else None
+        ranked[need] = rank.order(
+            explain.recommend(a, (need,), request, need_urgency)
+            for a in assessed
+            if a.has_point and a.in_reach and a.passes(need)
+        )
+        results.append(_need_result(need, ranked[need], assessed, request, need_urgency))
+    hotlines = _hotlines(assessed, request, urgency)
+    urgent = [URGENT_NEED] if urgency is not None else []
+    stops, uncovered = care_plan(ranked, urgent, request.mode)
+    results = [_with_hotline_message(r, hotlines) for r in results]
+    return MatchResult(
+        needs=tuple(results), care_plan=stops, hotlines=hotlines, uncovered=uncovered
+    )
+
+
+def _need_result(
+    need: str,
+    ranked: Sequence[Recommendation],
+    assessed: Sequence[Assessed],
+    request: MatchRequest,
+    urgency: Urgency | None,
+) -> NeedResult:
+    """The lists for one need, and when they are empty, what to do instead."""
+    remote = sorted(
+        (
+            explain.recommend(a, (need,), request, urgency)
+            for a in assessed
+            if not a.has_point and a.in_reach and a.passes(need)
+        ),
+        key=rank.name_key,
+    )[: request.limit]
+    selected = rank.select(ranked, request.limit)
+    messages: list[Note] = []
+    if urgency is not None:
+        messages.append(_urgency_note("urgent", urgency))
+    if need == URGENT_NEED:
+        messages.append(Note("no_report_needed"))
+    opens_soonest = nearest_beyond = None
+    if not selected:
+        if urgency is not None:
+            messages.append(_urgency_note("urgent_none_open", urgency))
+            opens_soonest = _opens_soonest(need, assessed, request, urgency)
+        else:
+            messages.append(Note("none_in_range", (("max_distance_km", _km(request)),)))
+        nearest_beyond = _nearest_beyond(need, assessed, request, urgency)
+    unmet = not selected and not remote
+    if unmet:
+        messages.append(Note("unmet", (("need", need),)))
+    return NeedResult(
+        need=need,
+        urgent=urgency is not None,
+        results=selected,
+        remote=tuple(remote),
+        unmet=unmet,
+        nearest_beyond=nearest_beyond,
+        messages=tuple(messages),
+        opens_soonest=opens_soonest,
+    )
+
+
+def _km(request: MatchRequest) -> str:
+    return f"{request.max_distance_km:g}"
+
+
+def _urgency_note(code: str, urgency: Urgency) -> Note:
+    params = (
+        ("capability", urgency.capability),
+        ("window_hours", f"{urgency.window_hours:g}"),
+        ("hours_left", str(math.floor(urgency.hours_left))),
+    )
+    return Note(code, params)
+
+
+def _nearest_beyond(
+    need: str, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+) -> Recommendation | None:
+    """The nearest candidate with a point passing every filter for ``need`` except distance."""
+    beyond = [a for a in assessed if a.has_point and not a.in_reach and a.passes(need)]
+    if not beyond:
+        return None
+    nearest = min(beyond, key=lambda a: (a.distance_km, a.key))
+    warning = Note("beyond_range", (("max_distance_km", _km(request)),))
+    return explain.recommend(nearest, (need,), request, urgency, (warning,))
+
+
+def _opens_soonest(
+    need: str, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency
+) -> Recommendation | None:
+    """For an urgent need nothing in range can meet now: the in-range candidate that would
+    qualify once open and where care can start soonest (the later of arrival and opening),
+    then the nearer, then by id. Warns ``beyond_window`` if care would start after the window.
+    """
+    waiting = [
+        a
+        for a in assessed
+        if a.has_point
+        and a.in_reach
+        and a.rejection is None
+        and need in a.eligible_when_open
+        and a.next_open is not None
+    ]
+    if not waiting:
+        return None
+
+    def start_hours(a: Assessed) -> float:
+        assert a.next_open is not None and a.minutes is not None
+        opens = (a.next_open - request.at).total_seconds() / 3600
+        return max(opens, a.minutes / 60)
+
+    best = min(waiting, key=lambda a: (start_hours(a), a.distance_km, a.key))
+    extra = []
+    if start_hours(best) > urgency.hours_left:
+        extra.append(_urgency_note("beyond_window", urgency))
+    return explain.recommend(best, (need,), request, urgency, extra)
+
+
+def _hotlines(
+    assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+) -> tuple[Recommendation, ...]:
+    """Remote services covering the area that meet a requested need or a hotline need.
+
+    Those meeting more requested needs first, then by name and ids; at most ``HOTLINE_LIMIT``.
+    """
+    wanted = tuple(dict.fromkeys(request.needs + HOTLINE_NEEDS))
+    found = []
+    for a in assessed:
+        c = a.candidate
+        if not c.remote or not a.in_reach or a.rejection is not None:
+            continue
+        met = tuple(need for need in wanted if need in c.needs)
+        if met:
+            requested = sum(need in request.needs for need in met)
+            found.append((-requested, explain.recommend(a, met, request, urgency)))
+    found.sort(key=lambda item: (item[0], rank.name_key(item[1])))
+    return tuple(rec for _, rec in found[:HOTLINE_LIMIT])
+
+
+def _with_hotline_message(result: NeedResult, hotlines: Sequence[Recommendation]) -> NeedResult:
+    """Point an empty-handed need at the hotlines, when there are any."""
+    if result.results or not hotlines:
+        return result
+    return replace(result, messages=(*result.messages, Note("see_hotlines")))

@@ -1,0 +1,83 @@
+"""Ranking: the score of a recommendation and the order of a result list.
+
+The score is an *adjusted travel time in minutes*; lower ranks first.
+
+- Urgent medical need (inside a PEP or emergency-contraception window): ``score`` is the exact
+  travel-time estimate and nothing else.
+- Otherwise: ``score = (minutes + ACCESS_MINUTES) * product of ADJUSTMENTS[code]`` over the codes
+  of the recommendation's reasons and warnings (codes not in the table count 1).
+
+Scores are rounded to 3 decimals. Lists are ordered by ``(score, distance_km, service_id,
+location_id)``. The nearest eligible service is always kept: if the adjustments push it out of the
+first ``limit``, it takes the last place (see :func:`select`). Point-less candidates (remote, or
+with a withheld point) are ordered by name, then service id, then location id, never by a point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .model import Note, Recommendation
+
+ACCESS_MINUTES = 10.0
+"""The fixed cost of any visit (finding the door, reception), so that adjustments still rank two
+services at the same place."""
+
+ADJUSTMENTS: dict[str, float] = {
+    "recently_verified": 0.90,
+    "one_stop": 0.85,
+    "speaks_language": 0.85,
+    "stale_listing": 1.15,
+    "unverified": 1.25,
+    "capacity_unknown": 1.10,
+    "no_common_language": 1.10,
+}
+"""Multipliers on the travel time, by note code: below 1 is a bonus, above 1 a penalty."""
+
+
+def score(minutes: float, notes: Iterable[Note], urgent: bool) -> float:
+    """The score of a recommendation ``minutes`` of travel away carrying ``notes``."""
+    if urgent:
+        return round(minutes, 3)
+    value = minutes + ACCESS_MINUTES
+    for note in notes:
+        value *= ADJUSTMENTS.get(note.code, 1.0)
+    return round(value, 3)
+
+
+def sort_key(rec: Recommendation) -> tuple[float, float, str, str]:
+    """The documented order of distance-ranked results: score, distance, then ids."""
+    distance = rec.distance_km if rec.distance_km is not None else float("inf")
+    return (rec.score, distance, rec.candidate.service_id, rec.candidate.location_id or "")
+
+
+def nearness_key(rec: Recommendation) -> tuple[float, str, str]:
+    """Distance, then ids: which of several recommendations is the nearest."""
+    distance = rec.distance_km if rec.distance_km is not None else float("inf")
+    return (distance, rec.candidate.service_id, rec.candidate.location_id or "")
+
+
+def name_key(rec: Recommendation) -> tuple[str, str, str, str]:
+    """The order of point-less results: name (case-insensitive, then exact), then ids."""
+    name = rec.candidate.name
+    return (name.casefold(), name, rec.candidate.service_id, rec.candidate.location_id or "")
+
+
+def order(recs: Iterable[Recommendation]) -> list[Recommendation]:
+    """``recs`` sorted by :func:`sort_key`."""
+    return sorted(recs, key=sort_key)
+
+
+def select(ranked: Sequence[Recommendation], limit: int) -> tuple[Recommendation, ...]:
+    """The first ``limit`` of ``ranked`` (already ordered), always including the nearest.
+
+    When the nearest (by :func:`nearness_key`) is not among the first ``limit``, it replaces the
+    last of them; being ranked after them, it stays last, so the result is still in order.
+    """
+    if not ranked or limit <= 0:
+        return ()
+    chosen = list(ranked[:limit])
+    nearest = min(ranked, key=nearness_key)
+    if all(rec is not nearest for rec in chosen):
+        chosen[-1] = nearest
+    return tuple(chosen)

@@ -1,0 +1,150 @@
+"""POST /api/v1/match over HTTP, on the demo directory, for the public and for caseworkers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import bearer
+
+GOMA = {"lat": -1.67, "lon": 29.22}
+# The demo listings: Goma's confidential shelter sits at -1.655, 29.19; its restricted legal
+# clinic landmark reads "2e étage au-dessus de la pharmacie".
+SHELTER_POINT = ("-1.655", "29.19")
+
+
+@pytest.fixture
+def demo(app, app_store):
+    result = app.test_cli_runner().invoke(args=["seed", "--only", "demo"])
+    assert result.exit_code == 0, result.output
+    return app_store
+
+
+def _match(client, headers=None, **body):
+    response = client.post("/api/v1/match", json={"location": GOMA, **body}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def _names(items):
+    return [i["service"]["name"] for i in items]
+
+
+def test_urgent_medical_need_gets_the_pep_service_open_now(client, demo):
+    answer = _match(
+        client, needs=["medical"], hours_since_incident=10, at="2026-11-29T03:00:00+00:00"
+    )
+    (medical,) = answer["needs"]
+    assert medical["urgent"] is True
+    first = medical["results"][0]
+    assert first["service"]["name"] == "Prise en charge médicale du viol (démo)"
+    assert first["open_now"] is True and "pep" in first["service"]["capabilities"]
+    assert first["distance_km"] > 0 and first["travel_minutes"] > 0
+    assert {m["code"] for m in medical["messages"]} >= {"urgent", "no_report_needed"}
+    assert _names(answer["hotlines"])
+
+
+def test_shelter_is_offered_by_its_front_door_only(client, demo):
+    answer = _match(client, needs=["shelter"])
+    (shelter,) = answer["needs"]
+    assert shelter["results"] == []
+    (front_door,) = shelter["remote"]
+    assert front_door["location"] is None and front_door["distance_km"] is None
+    assert front_door["service"]["phones"][0]["type"] == "hotline"
+    text = json.dumps(answer)
+    assert SHELTER_POINT[0] not in text and SHELTER_POINT[1] not in text
+
+
+def test_restricted_locations_only_for_signed_in_caseworkers(client, demo, tokens):
+    public = _match(client, needs=["legal"])
+    assert public["needs"][0]["results"] == []
+    assert "pharmacie" not in json.dumps(public)
+    staff = _match(client, headers=bearer(tokens["caseworker"]), needs=["legal"])
+    (first,) = staff["needs"][0]["results"][:1]
+    assert first["location"]["confidentiality"] == "restricted"
+    assert "pharmacie" in first["location"]["description"]
+
+
+def test_unmet_need_says_so_and_points_beyond_the_radius(client, demo):
+    answer = _match(client, needs=["education"], max_distance_km=20)
+    (education,) = answer["needs"]
+    assert education["unmet"] is True
+    assert {m["code"] for m in education["messages"]} >= {"unmet", "none_in_range"}
+    beyond = education["nearest_beyond"]
+    assert beyond["service"]["name"] == "Retour à l'école et alphabétisation (démo)"
+    assert beyond["distance_km"] > 20
+    assert answer["uncovered"] == ["education"]
+
+
+def test_care_plan_covers_needs_with_few_stops(client, demo):
+    answer = _match(
+        client, needs=["medical", "psychosocial"], location={"lat": -2.51, "lon": 28.86}
+    )
+    (stop,) = answer["care_plan"]
+    assert stop["service"]["name"] == "Prise en charge holistique (démo)"
+    assert stop["covers"] == ["medical", "psychosocial"]
+
+
+def test_place_id_instead_of_a_point(client, demo):
+    place = client.get("/api/v1/places?q=bunia").get_json()["items"][0]
+    answer = _match(client, needs=["medical"], location={"place_id": place["id"]})
+    assert answer["needs"][0]["results"][0]["service"]["name"] == "Soins post-viol (démo)"
+
+
+def test_blocking_alert_removes_a_service(client, demo):
+    answer = _match(
+        client, needs=["psychosocial"], location={"lat": 1.56, "lon": 30.245}, max_distance_km=10
+    )
+    assert "Écoute et gestion de cas (démo)" not in _names(answer["needs"][0]["results"])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"needs": ["medical"], "survivor_name": "A"}, "survivor_name"),
+        ({"needs": ["medical"], "phone": "+243"}, "phone"),
+        ({"needs": ["medical"], "notes": "x"}, "notes"),
+        ({"needs": []}, "needs"),
+        ({"needs": ["medical", "medical"]}, "needs"),
+        ({"needs": ["magic"]}, "needs.0"),
+        ({"needs": ["medical"], "location": {"lat": 95, "lon": 29}}, "location.lat"),
+        ({"needs": ["medical"], "location": {"lat": -1.6}}, "location.lat"),
+        ({"needs": ["medical"], "location": {"place_id": "osm:0"}}, "location.place_id"),
+        (
+            {"needs": ["medical"], "location": {"lat": 1, "lon": 2, "place_id": "osm:1"}},
+            "location.place_id",
+        ),
+        ({"needs": ["medical"], "max_distance_km": 5000}, "max_distance_km"),
+        ({"needs": ["medical"], "limit": 21}, "limit"),
+        ({"needs": ["medical"], "mode": "helicopter"}, "mode"),
+        ({"needs": ["medical"], "age": 130}, "age"),
+        ({"needs": ["medical"], "age": 9, "age_group": "child"}, "age_group"),
+        ({"needs": ["medical"], "sex": "unknown"}, "sex"),
+        ({"needs": ["medical"], "hours_since_incident": -1}, "hours_since_incident"),
+        ({"needs": ["medical"], "at": "2026-11-29T03:00:00"}, "at"),
+        ({"needs": ["medical"], "accessibility": ["teleport"]}, "accessibility.0"),
+    ],
+)
+def test_bad_requests_are_422_naming_the_field(client, body, field):
+    response = client.post("/api/v1/match", json={"location": GOMA, **body})
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"], response.get_json()
+
+
+def test_the_point_never_goes_in_a_url(client):
+    assert client.get("/api/v1/match?lat=-1.6&lon=29.2&needs=medical").status_code == 405
+
+
+def test_nothing_about_a_request_is_stored_or_logged(client, demo, caplog):
+    before = (list(demo.export()), list(demo.export_history()))
+    with caplog.at_level("DEBUG"):
+        _match(
+            client,
+            needs=["medical", "legal"],
+            location={"lat": -1.6789, "lon": 29.2345},
+            age=17,
+            sex="female",
+        )
+    assert (list(demo.export()), list(demo.export_history())) == before
+    assert "29.2345" not in caplog.text and "-1.6789" not in caplog.text
