@@ -64,7 +64,6 @@ def _register_api(app: Flask) -> None:
     app.register_blueprint(docs.blp)
     app.register_blueprint(about.blp)
     declare_access(app, "api-docs.openapi_json", "public")
-    __import__("directory.hsds").hsds.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
