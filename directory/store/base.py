@@ -121,6 +121,28 @@ class Token:
     revoked: bool = False
 
 
+RECORD_COLLECTIONS: tuple[str, ...] = ("user", "invite", "session", "pending_change")
+"""Collections of account and workflow records, kept apart from the listings."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """An account or workflow record: a JSON document with two indexed keys and a sort key.
+
+    Records are not listings: they have no history and never appear in exports. ``key1`` and
+    ``key2`` are looked up with :meth:`Store.find_records`; results are ordered by ``sort``
+    then ``id``.
+    """
+
+    collection: str
+    id: str
+    doc: Document
+    version: int = 0
+    key1: str | None = None
+    key2: str | None = None
+    sort: str = ""
+
+
 class Store(Protocol):
     """What every storage adapter provides. Documents are plain JSON-compatible dicts."""
 
@@ -200,6 +222,24 @@ class Store(Protocol):
 
     def counts(self) -> dict[str, int]:
         """Number of listings of each kind."""
+
+    def put_record(self, record: Record, expected_version: int | None) -> int:
+        """Create (``expected_version`` None) or compare-and-set replace a record.
+
+        Returns the new version. Raises :class:`Conflict` when creating an existing id,
+        :class:`NotFound` or :class:`VersionConflict` when replacing.
+        """
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        """One record, or None."""
+
+    def find_records(
+        self, collection: str, key1: str | None = None, key2: str | None = None, limit: int = 200
+    ) -> list[Record]:
+        """Records of a collection with the given keys (None matches any), by sort then id."""
+
+    def delete_record(self, collection: str, record_id: str) -> bool:
+        """Delete one record; False if there was none."""
 
     def add_token(self, token: Token, secret_hash: str) -> None:
         """Store an API token's principal under the hash of its secret."""

@@ -23,6 +23,7 @@ from neo4j import exceptions as neo4j_errors
 from directory.store import neo4j_queries as q
 from directory.store.base import (
     KINDS,
+    RECORD_COLLECTIONS,
     BrokenReference,
     CandidateRow,
     Change,
@@ -31,6 +32,7 @@ from directory.store.base import (
     ListQuery,
     NotFound,
     Page,
+    Record,
     StoreUnavailable,
     Token,
     VersionConflict,
@@ -304,6 +306,59 @@ class Neo4jStore:
 
         return self._run(False, work)
 
+    # -- records -----------------------------------------------------------------------
+
+    def put_record(self, record: Record, expected_version: int | None) -> int:
+        """Create or compare-and-set replace a record; see the Store protocol."""
+        if record.collection not in RECORD_COLLECTIONS:
+            raise ValueError(f"unknown record collection {record.collection!r}")
+        params = {
+            "collection": record.collection, "id": record.id, "key1": record.key1,
+            "key2": record.key2, "sort": record.sort, "expected": expected_version,
+            "doc": json.dumps(record.doc, ensure_ascii=False, sort_keys=True),
+        }  # fmt: skip
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            if expected_version is None:
+                tx.run(q.RECORD_CREATE, params).consume()
+                return 1
+            found = tx.run(q.RECORD_UPDATE, params).single()
+            if found is None:
+                raise NotFound(record.id)
+            if found[0] != expected_version:
+                raise VersionConflict(found[0])
+            return expected_version + 1
+
+        return self._run(True, work)
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        """One record, or None."""
+
+        def work(tx: neo4j.ManagedTransaction) -> Record | None:
+            row = tx.run(q.RECORD_GET, collection=collection, id=record_id).single()
+            return _record_row(list(row)) if row else None
+
+        return self._run(False, work)
+
+    def find_records(
+        self, collection: str, key1: str | None = None, key2: str | None = None, limit: int = 200
+    ) -> list[Record]:
+        """Records with the given keys, by sort then id."""
+        params = {"collection": collection, "key1": key1, "key2": key2, "limit": limit}
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Record]:
+            return [_record_row(r) for r in tx.run(q.RECORD_FIND, params).values()]
+
+        return self._run(False, work)
+
+    def delete_record(self, collection: str, record_id: str) -> bool:
+        """Delete one record."""
+
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            return bool(_single(tx.run(q.RECORD_DELETE, collection=collection, id=record_id)))
+
+        return self._run(True, work)
+
     # -- tokens ------------------------------------------------------------------------
 
     def add_token(self, token: Token, secret_hash: str) -> None:
@@ -431,6 +486,11 @@ def _single(result: neo4j.Result) -> Any:
     """The one value of a query that always returns exactly one row."""
     record = result.single(strict=True)
     return record[0]
+
+
+def _record_row(row: list[Any]) -> Record:
+    collection, record_id, doc, version, key1, key2, sort = row
+    return Record(collection, record_id, json.loads(doc), version, key1, key2, sort)
 
 
 def _change(row: list[Any]) -> Change:

@@ -18,6 +18,9 @@ SCHEMA = (
     "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (x:ApiToken) REQUIRE x.secret_hash IS UNIQUE",
     "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (x:Change) REQUIRE x.seq IS UNIQUE",
     "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (x:NjiaMeta) REQUIRE x.key IS UNIQUE",
+    "CREATE CONSTRAINT record_id IF NOT EXISTS FOR (x:Record) REQUIRE x.id IS UNIQUE",
+    "CREATE INDEX record_key1 IF NOT EXISTS FOR (x:Record) ON (x.collection, x.key1)",
+    "CREATE INDEX record_key2 IF NOT EXISTS FOR (x:Record) ON (x.collection, x.key2)",
     "CREATE POINT INDEX location_point IF NOT EXISTS FOR (x:Location) ON (x.point)",
     "CREATE INDEX location_adm1 IF NOT EXISTS FOR (x:Location) ON (x.adm1)",
     "CREATE INDEX location_adm2 IF NOT EXISTS FOR (x:Location) ON (x.adm2)",
@@ -200,3 +203,26 @@ FILTERS: dict[str, dict[str, str]] = {
 }
 COUNT_TAIL = " RETURN count(x)"
 PAGE_TAIL = " RETURN x.doc ORDER BY x.name, x.id SKIP $offset LIMIT $limit"
+
+RECORD_FIELDS = "x.collection, x.id, x.doc, x.version, x.key1, x.key2, x.sort"
+RECORD_GET = "MATCH (x:Record {id: $id}) WHERE x.collection = $collection RETURN " + RECORD_FIELDS
+RECORD_CREATE = """
+CREATE (x:Record {collection: $collection, id: $id, version: 1, key1: $key1, key2: $key2,
+                  sort: $sort, doc: $doc})
+"""
+RECORD_UPDATE = """
+MATCH (x:Record {id: $id}) WHERE x.collection = $collection
+WITH x, x.version AS current
+SET x += CASE WHEN current = $expected
+              THEN {version: current + 1, key1: $key1, key2: $key2, sort: $sort, doc: $doc}
+              ELSE {} END
+RETURN current
+"""
+RECORD_FIND = (
+    "MATCH (x:Record) WHERE x.collection = $collection"
+    " AND ($key1 IS NULL OR x.key1 = $key1) AND ($key2 IS NULL OR x.key2 = $key2)"
+    " RETURN " + RECORD_FIELDS + " ORDER BY x.sort, x.id LIMIT $limit"
+)
+RECORD_DELETE = (
+    "MATCH (x:Record {id: $id}) WHERE x.collection = $collection DELETE x RETURN count(*)"
+)

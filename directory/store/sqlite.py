@@ -19,6 +19,7 @@ from pathlib import Path
 from directory.store import sqlite_queries as q
 from directory.store.base import (
     KINDS,
+    RECORD_COLLECTIONS,
     BrokenReference,
     CandidateRow,
     Change,
@@ -27,6 +28,7 @@ from directory.store.base import (
     ListQuery,
     NotFound,
     Page,
+    Record,
     StoreUnavailable,
     Token,
     VersionConflict,
@@ -256,6 +258,49 @@ class SqliteStore:
         with self._tx() as conn:
             return {k: conn.execute(q.COUNT[k]).fetchone()[0] for k in KINDS}
 
+    # -- records -----------------------------------------------------------------------
+
+    def put_record(self, record: Record, expected_version: int | None) -> int:
+        """Create or compare-and-set replace a record; see the Store protocol."""
+        _check_collection(record.collection)
+        text = json.dumps(record.doc, ensure_ascii=False, sort_keys=True)
+        keys = (record.key1, record.key2, record.sort, text)
+        with self._tx(write=True) as conn:
+            if expected_version is None:
+                conn.execute(q.RECORD_INSERT, (record.collection, record.id, 1, *keys))
+                return 1
+            updated = conn.execute(
+                q.RECORD_UPDATE,
+                (expected_version + 1, *keys, record.collection, record.id, expected_version),
+            ).rowcount
+            if not updated:
+                row = conn.execute(q.RECORD_GET, (record.collection, record.id)).fetchone()
+                if row is None:
+                    raise NotFound(record.id)
+                raise VersionConflict(row[3])
+            return expected_version + 1
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        """One record, or None."""
+        with self._tx() as conn:
+            row = conn.execute(q.RECORD_GET, (collection, record_id)).fetchone()
+        return _record_row(row) if row else None
+
+    def find_records(
+        self, collection: str, key1: str | None = None, key2: str | None = None, limit: int = 200
+    ) -> list[Record]:
+        """Records with the given keys, by sort then id."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                q.RECORD_FIND, (collection, key1, key1, key2, key2, limit)
+            ).fetchall()
+        return [_record_row(r) for r in rows]
+
+    def delete_record(self, collection: str, record_id: str) -> bool:
+        """Delete one record."""
+        with self._tx(write=True) as conn:
+            return conn.execute(q.RECORD_DELETE, (collection, record_id)).rowcount > 0
+
     # -- tokens ------------------------------------------------------------------------
 
     def add_token(self, token: Token, secret_hash: str) -> None:
@@ -278,6 +323,16 @@ class SqliteStore:
 
 
 # -- helpers (all run inside a transaction) -----------------------------------------------
+
+
+def _check_collection(collection: str) -> None:
+    if collection not in RECORD_COLLECTIONS:
+        raise ValueError(f"unknown record collection {collection!r}")
+
+
+def _record_row(row: tuple) -> Record:  # type: ignore[type-arg]
+    collection, record_id, doc, version, key1, key2, sort = row
+    return Record(collection, record_id, json.loads(doc), version, key1, key2, sort)
 
 
 def _check_kind(kind: str) -> None:

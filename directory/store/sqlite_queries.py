@@ -161,3 +161,21 @@ def list_filters(kind: str, query: ListQuery, fts: str | None) -> tuple[str, lis
         clauses.append(_LOCATION_TIERS)
         params.append(tiers)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+RECORD_GET = """
+SELECT collection, id, doc, version, key1, key2, sort FROM record WHERE collection = ? AND id = ?
+"""
+RECORD_INSERT = """
+INSERT INTO record (collection, id, version, key1, key2, sort, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+RECORD_UPDATE = """
+UPDATE record SET version = ?, key1 = ?, key2 = ?, sort = ?, doc = ?
+WHERE collection = ? AND id = ? AND version = ?
+"""
+RECORD_FIND = """
+SELECT collection, id, doc, version, key1, key2, sort FROM record
+WHERE collection = ? AND (? IS NULL OR key1 = ?) AND (? IS NULL OR key2 = ?)
+ORDER BY sort, id LIMIT ?
+"""
+RECORD_DELETE = "DELETE FROM record WHERE collection = ? AND id = ?"

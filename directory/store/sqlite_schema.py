@@ -108,5 +108,20 @@ MIGRATIONS: tuple[str, ...] = (
         revoked INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: account and workflow records (users, invites, sessions, moderation queue).
+    """
+    CREATE TABLE record (
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key1 TEXT,
+        key2 TEXT,
+        sort TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (collection, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX record_key1 ON record (collection, key1, sort, id);
+    CREATE INDEX record_key2 ON record (collection, key2, sort, id);
+    """,
 )
 """Migration ``n`` (1-based) upgrades a database from schema version ``n - 1`` to ``n``."""

@@ -246,3 +246,36 @@ def test_tokens(store):
     assert store.revoke_token(token.id)
     assert store.token_for("hash1").revoked
     assert not store.revoke_token(f.new_id())
+
+
+def test_records_create_read_compare_and_set_find_delete(store):
+    from directory.store.base import Record
+
+    user = Record(
+        "user",
+        f.new_id(),
+        {"email": "a@example.org"},
+        key1="a@example.org",
+        key2="org-1",
+        sort="2026-01-01",
+    )
+    assert store.put_record(user, None) == 1
+    with pytest.raises(Conflict):
+        store.put_record(user, None)
+    assert store.get_record("user", user.id) == Record(
+        "user", user.id, user.doc, 1, "a@example.org", "org-1", "2026-01-01"
+    )
+    renamed = Record("user", user.id, {"email": "b@x"}, key1="b@x", sort="2026-01-01")
+    assert store.put_record(renamed, 1) == 2
+    with pytest.raises(VersionConflict):
+        store.put_record(Record("user", user.id, {"email": "c@x"}), 1)
+    with pytest.raises(NotFound):
+        store.put_record(Record("user", f.new_id(), {}), 1)
+    assert store.get_record("user", user.id).doc == {"email": "b@x"}
+    assert store.get_record("invite", user.id) is None
+    early = Record("user", f.new_id(), {}, key1="x", sort="2025")
+    store.put_record(early, None)
+    assert [r.id for r in store.find_records("user")] == [early.id, user.id]
+    assert [r.id for r in store.find_records("user", key1="b@x")] == [user.id]
+    assert store.find_records("user", key2="org-1") == []
+    assert store.delete_record("user", user.id) and not store.delete_record("user", user.id)
