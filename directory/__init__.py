@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
+    from directory import hsds
     from directory.api import docs, health, listings, match, places
     from directory.pages import about
 
@@ -64,6 +65,7 @@ def _register_api(app: Flask) -> None:
     app.register_blueprint(docs.blp)
     app.register_blueprint(about.blp)
     declare_access(app, "api-docs.openapi_json", "public")
+    hsds.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
