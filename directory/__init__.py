@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from directory import config, errors, store
+from directory import accounts, config, errors, limits, store
 from directory.auth import declare_access, enforce_route_access
 
 
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("neo4j").setLevel(logging.ERROR)
 
     store.init_app(app)
+    limits.init_app(app)
     errors.register_error_handlers(app)
     app.before_request(enforce_route_access)
     _register_api(app)
@@ -51,7 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_api(app: Flask) -> None:
     from directory import hsds
-    from directory.api import docs, health, listings, match, places
+    from directory.api import docs, health, listings, match, places, review
     from directory.pages import about
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
@@ -61,11 +62,13 @@ def _register_api(app: Flask) -> None:
         api.register_blueprint(listings.listing_blueprint(kind))
     api.register_blueprint(places.blp)
     api.register_blueprint(match.blp)
+    api.register_blueprint(review.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(about.blp)
     declare_access(app, "api-docs.openapi_json", "public")
     hsds.init_app(app)
+    accounts.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

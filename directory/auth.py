@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 
-from directory.store.base import Document, Store, Token
+from directory.store.base import Document, Record, Store, Token
 
 ROLES = ("admin", "coordinator", "caseworker", "provider")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STAFF = frozenset({"admin", "coordinator"})
 ACCESS_LEVELS = ("public", "signed_in", "writer", "staff")
 """``public``: anyone; ``signed_in``: any role; ``writer``: providers and staff; ``staff``:
@@ -35,6 +36,9 @@ class Principal:
     role: str | None = None
     organization_id: str | None = None
     actor: str = "anonymous"
+    user_id: str | None = None
+    via: str = "none"
+    """How the caller authenticated: ``none``, ``token`` or ``session`` (cookie)."""
 
     @property
     def is_staff(self) -> bool:
@@ -82,30 +86,58 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(store: Store, role: str, label: str, organization_id: str | None = None) -> str:
+def issue_token(
+    store: Store,
+    role: str,
+    label: str,
+    organization_id: str | None = None,
+    user_id: str | None = None,
+) -> str:
     """Create an API token and return its secret (shown once, stored only as a hash)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     if (role == "provider") != (organization_id is not None):
         raise ValueError("a provider token needs an organization, and only a provider token")
     secret = "njia_" + secrets.token_urlsafe(32)
-    token = Token(str(uuid.uuid4()), role, label, organization_id)
+    token = Token(str(uuid.uuid4()), role, label, organization_id, user_id=user_id)
     store.add_token(token, hash_secret(secret))
     return secret
 
 
 def load_principal(store: Store) -> Principal:
-    """The principal of the current request, from an ``Authorization: Bearer`` header."""
+    """The caller: from an ``Authorization: Bearer`` token, else from the session cookie of a
+    signed-in, active user, else anonymous."""
     header = request.headers.get("Authorization", "")
     if not header:
-        return ANONYMOUS
+        return _session_principal(store)
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(401, description="Use 'Authorization: Bearer <token>'.")
     token = store.token_for(hash_secret(secret.strip()))
     if token is None or token.revoked:
         abort(401, description="The token is not valid.")
-    return Principal(token.role, token.organization_id, f"token:{token.id}")
+    if token.user_id is not None and not _active_user(store, token.user_id):
+        abort(401, description="The token is not valid.")
+    actor = f"token:{token.id}"
+    return Principal(token.role, token.organization_id, actor, token.user_id, "token")
+
+
+def _session_principal(store: Store) -> Principal:
+    user_id = session.get("user_id") if request.cookies else None
+    if not user_id:
+        return ANONYMOUS
+    user = _active_user(store, user_id)
+    if user is None:
+        session.clear()
+        return ANONYMOUS
+    return Principal(
+        user.doc["role"], user.doc["organization_id"], f"user:{user.id}", user.id, "session"
+    )
+
+
+def _active_user(store: Store, user_id: str) -> Record | None:
+    record = store.get_record("user", user_id)
+    return record if record is not None and record.doc["active"] else None
 
 
 def enforce_route_access() -> None:
@@ -119,6 +151,8 @@ def enforce_route_access() -> None:
         abort(403, description="This route is not open to anyone.")
     principal = load_principal(get_store()) if level != "public" or _has_auth() else ANONYMOUS
     g.principal = principal
+    if principal.via == "session" and request.method not in SAFE_METHODS:
+        current_app.extensions["csrf"].protect()
     allowed = {
         "public": True,
         "signed_in": principal.role is not None,
@@ -132,7 +166,7 @@ def enforce_route_access() -> None:
 
 
 def _has_auth() -> bool:
-    return "Authorization" in request.headers
+    return "Authorization" in request.headers or bool(request.cookies)
 
 
 def current_principal() -> Principal:

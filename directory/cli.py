@@ -111,6 +111,22 @@ def create_token(role: str, label: str, organization_id: str | None) -> None:
     click.echo(secret)
 
 
+@click.command("create-admin")
+@click.option("--email", required=True, help="The admin's email (the login name).")
+@click.option("--name", required=True, help="The admin's name.")
+@click.password_option(help="Asked for when not given (at least 12 characters, not common).")
+@with_appcontext
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an admin account (the first one; admins invite everyone else)."""
+    from directory.accounts import users
+
+    try:
+        user = users.create_user(get_store(), email, name, "admin", password, None)
+    except users.AccountError as exc:
+        raise click.BadParameter(exc.message, param_hint=f"--{exc.field}") from exc
+    click.echo(f"Admin {user.email} created.")
+
+
 @click.command("copy-to-neo4j")
 @click.option("--uri", help="Neo4j URI (default: NJIA_NEO4J_URI).")
 @click.option("--database", help="Neo4j database (default: NJIA_NEO4J_DATABASE).")
@@ -150,7 +166,7 @@ def _describe(store: object) -> str:
     return f"SQLite file {path}" if path else type(store).__name__
 
 
-COMMANDS = (init_db, seed, export, import_, create_token, copy_to_neo4j)
+COMMANDS = (init_db, seed, export, import_, create_token, create_admin, copy_to_neo4j)
 
 
 def init_app(app: Flask) -> None:

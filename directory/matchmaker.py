@@ -9,6 +9,7 @@ a location, through the areas their service covers.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,11 +20,22 @@ from directory.auth import Principal
 from directory.gazetteer import get_gazetteer
 from directory.store.base import CandidateRow, Document, Store
 from directory.taxonomy import get_taxonomy
+from matching import geo, rank
+from matching.careplan import POOL_PER_NEED
 from matching.match import HOTLINE_NEEDS
 
 log = logging.getLogger(__name__)
 STAFF_AUDIENCE_ROLES = frozenset({"caseworker", "coordinator", "admin"})
 WIDER_RADIUS_KM = 1000.0
+FIRST_RADIUS_KM = 2.0
+"""The first radius of the widening candidate search (see :func:`_match_widening`)."""
+RADIUS_GROWTH = 4.0
+"""How much the radius grows when a need has fewer than ``limit`` results so far."""
+CONDITIONAL_BONUSES = {
+    "one_stop": lambda request: len(request.needs) >= 2,
+    "speaks_language": lambda request: bool(request.languages),
+}
+"""Score bonuses that cannot apply to some requests; any other bonus is assumed possible."""
 ACCESSIBILITY_CAPABILITIES = frozenset({"sign_language", "wheelchair", "interpreter"})
 
 
@@ -60,24 +72,80 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
         **options,
     )
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
-    rows = _gather(store, point, request.needs, request.max_distance_km, tiers)
-    result = matching.match(request, _candidates(rows, point))
+    area_rows = []
+    if point.area_pcodes:
+        area_rows = store.candidates_by_area(point.area_pcodes, [*request.needs, *HOTLINE_NEEDS])
+    rows, result = _match_widening(store, point, request, tiers, area_rows)
     unmet = [n.need for n in result.needs if not n.results]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
-        rows += store.candidates_near(point.lat, point.lon, WIDER_RADIUS_KM, unmet, tiers)
+        rows += _near(store, point, WIDER_RADIUS_KM, unmet, tiers)
         result = matching.match(request, _candidates(rows, point))
     log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
     return MatchJson(rows, audience).result(result)
 
 
-def _gather(
-    store: Store, point: Point, needs: Iterable[str], radius: float, tiers: frozenset[str]
+def _near(
+    store: Store, point: Point, radius: float, needs: Iterable[str], tiers: frozenset[str]
 ) -> list[CandidateRow]:
-    needs = list(needs)
-    rows = store.candidates_near(point.lat, point.lon, radius, needs, tiers)
-    if point.area_pcodes:
-        rows += store.candidates_by_area(point.area_pcodes, [*needs, *HOTLINE_NEEDS])
-    return rows
+    """Services with a place near the point. Remote services are left out: they are matched by
+    the areas they cover (``candidates_by_area``), never by where their office is."""
+    rows = store.candidates_near(point.lat, point.lon, radius, list(needs), tiers)
+    return [row for row in rows if not row.service["remote"]]
+
+
+def _match_widening(
+    store: Store,
+    point: Point,
+    request: matching.MatchRequest,
+    tiers: frozenset[str],
+    area_rows: list[CandidateRow],
+) -> tuple[list[CandidateRow], matching.MatchResult]:
+    """Match on candidates within a radius that grows until the answer is provably the one
+    the whole ``max_distance_km`` would give, so dense directories are not read in full.
+
+    Every service the store did not return is farther than the radius, so its travel time, and
+    so its score, is at least a bound (:func:`_radius_needed`). The answer is final when every
+    need has ``limit`` results, all scoring below that bound, the nearest of them within the
+    radius, and ``limit`` is at least the care plan's pool per need: then each need's first
+    ``limit`` results, its nearest, and the care plan's pool are the same as with every service
+    in range, and so is the whole answer. Otherwise the radius grows, up to ``max_distance_km``,
+    where the search is the full one.
+    """
+    full = request.max_distance_km
+    radius = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
+    while True:
+        rows = _near(store, point, radius, request.needs, tiers) + area_rows
+        result = matching.match(request, _candidates(rows, point))
+        if radius >= full:
+            return rows, result
+        needed = _radius_needed(result, request)
+        if needed is not None and needed <= radius * (1 - 1e-5):
+            return rows, result
+        radius = min(full, radius * RADIUS_GROWTH if needed is None else needed * 1.001)
+
+
+def _radius_needed(result: matching.MatchResult, request: matching.MatchRequest) -> float | None:
+    """The radius beyond which no service can change ``result``; None if not known yet.
+
+    A service ``d`` km away scores at least ``minutes(d)`` for an urgent need and at least
+    ``(minutes(d) + ACCESS_MINUTES) * bonus`` otherwise, ``bonus`` being the product of every
+    score bonus that can apply to this request (scores are rounded to 3 decimals).
+    """
+    bonus = math.prod(
+        factor
+        for code, factor in rank.ADJUSTMENTS.items()
+        if factor < 1 and CONDITIONAL_BONUSES.get(code, lambda _: True)(request)
+    )
+    per_km = geo.travel_minutes_exact(1.0, request.mode)
+    needed = 0.0
+    for need in result.needs:
+        if len(need.results) < request.limit:
+            return None
+        worst = max(rec.score for rec in need.results) + 0.001
+        minutes = worst if need.urgent else worst / bonus - rank.ACCESS_MINUTES
+        nearest = min(rec.distance_km or 0.0 for rec in need.results)
+        needed = max(needed, nearest, minutes / per_km)
+    return needed
 
 
 def _candidates(rows: list[CandidateRow], point: Point) -> list[matching.Candidate]:
@@ -116,7 +184,7 @@ def to_candidate(row: CandidateRow, default_tz: str) -> matching.Candidate:
         languages=frozenset(s["languages"]),
         capacity_available=capacity.get("available"),
         capacity_updated_at=_time(capacity.get("updated_at")),
-        last_verified_at=_time(s["last_verified_at"]),
+        last_verified_at=_freshest(s.get("last_verified_at"), s.get("last_confirmed_at")),
         stock_out=frozenset(s["stock_out"]),
         refers_to=row.refers_to,
         **_place_fields(row, default_tz),
@@ -146,6 +214,12 @@ def _alert(alert: Document | None) -> matching.Alert | None:
     if not alert:
         return None
     return matching.Alert(alert["text"], alert["blocking"], _time(alert["expires_at"]))
+
+
+def _freshest(verified: str | None, confirmed: str | None) -> datetime | None:
+    """A provider's "still accurate" counts as a check, like a coordinator's verification."""
+    times = [t for t in (_time(verified), _time(confirmed)) if t is not None]
+    return max(times, default=None)
 
 
 def _time(value: str | None) -> datetime | None:

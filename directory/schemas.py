@@ -143,6 +143,7 @@ class ListingSchema(StrictSchema):
     source = _text(300, load_default="")
     demo = fields.Boolean(load_default=False)
     last_verified_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    last_confirmed_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 class OrganizationSchema(ListingSchema):

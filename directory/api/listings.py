@@ -16,16 +16,18 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, ValidationError, fields, validate
 
+from directory import workflow
 from directory.api.etag import expected_version, with_etag
+from directory.api.review import add_listing_actions
 from directory.auth import access, can_write, current_principal, visible_tiers
 from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
 from directory.store import get_store
-from directory.store.base import Document, ListQuery
+from directory.store.base import Document, ListQuery, VersionConflict
 from directory.visibility import present
 
 PLURAL = {"organization": "organizations", "location": "locations", "service": "services"}
 IMMUTABLE = ("organization_id",)
-PROVIDER_LOCKED = ("last_verified_at",)
+PROVIDER_LOCKED = ("last_verified_at", "last_confirmed_at")
 TIER_RANK = {"public": 0, "restricted": 1, "confidential": 2}
 
 
@@ -91,6 +93,7 @@ def listing_blueprint(kind: str) -> Blueprint:
 
     # Locations are retired by deactivating the services offered there.
     blp.route("/<uuid:entity_id>")(Item if kind == "location" else DeactivatableItem)
+    add_listing_actions(blp, kind)
 
     @blp.route("/<uuid:entity_id>/history")
     class History(MethodView):
@@ -138,18 +141,31 @@ def create_listing(kind: str) -> Response:
 
 
 def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Response:
-    """Merge ``changes`` into the stored listing and compare-and-set it."""
+    """Merge ``changes`` into the stored listing and compare-and-set it.
+
+    A provider's changes of sensitive fields go to the moderation queue instead (202).
+    """
     version = expected_version()
     current = read_writable(kind, entity_id)
-    editable = {k: v for k, v in current.items() if k not in ("id", "version")}
-    editable.pop("created_at")
-    editable.pop("updated_at")
-    merged = canonical(kind, {**editable, **changes})
+    merged = canonical(kind, {**workflow.editable(current), **changes})
     _check_immutable(current, merged)
-    if current_principal().role == "provider":
+    principal, store = current_principal(), get_store()
+    held: dict[str, Any] = {}
+    if principal.role == "provider":
         _check_provider_fields(kind, current, merged)
-    stored = get_store().update(kind, entity_id, merged, version, current_principal().actor)
-    return with_etag(jsonify(stored), 200)
+        merged, held = workflow.split_sensitive(kind, current, merged)
+    stored = current
+    if merged != workflow.editable(current):
+        stored = store.update(kind, entity_id, merged, version, principal.actor)
+    elif version != current["version"]:
+        raise VersionConflict(current["version"])
+    if not held:
+        return with_etag(jsonify(stored), 200)
+    queued = workflow.queue_change(store, kind, entity_id, stored["version"], held, principal.actor)
+    response = jsonify(listing=stored, pending=[queued])
+    response.status_code = 202
+    response.headers["ETag"] = f'"{stored["version"]}"'
+    return response
 
 
 def read_visible(kind: str, entity_id: str) -> Document:

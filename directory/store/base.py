@@ -119,6 +119,8 @@ class Token:
     label: str
     organization_id: str | None = None
     revoked: bool = False
+    user_id: str | None = None
+    """The account the token acts for (a token stops working when its user is deactivated)."""
 
 
 RECORD_COLLECTIONS: tuple[str, ...] = ("user", "invite", "session", "pending_change")

@@ -367,7 +367,7 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> None:
             tx.run(
                 q.ADD_TOKEN, id=token.id, hash=secret_hash, role=token.role, label=token.label,
-                organization_id=token.organization_id,
+                organization_id=token.organization_id, user_id=token.user_id,
             ).consume()  # fmt: skip
 
         self._run(True, work)
@@ -377,7 +377,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> Token | None:
             r = tx.run(q.TOKEN_FOR, hash=secret_hash).single()
-            return Token(r[0], r[1], r[2], r[3], bool(r[4])) if r else None
+            return Token(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) if r else None
 
         return self._run(False, work)
 

@@ -169,11 +169,11 @@ RETURN s.doc, o.doc, null, o.refers_to ORDER BY s.id
 
 ADD_TOKEN = """
 CREATE (:ApiToken {id: $id, secret_hash: $hash, role: $role, label: $label,
-                   organization_id: $organization_id, revoked: false})
+                   organization_id: $organization_id, user_id: $user_id, revoked: false})
 """
 TOKEN_FOR = """
 MATCH (t:ApiToken {secret_hash: $hash})
-RETURN t.id, t.role, t.label, t.organization_id, t.revoked
+RETURN t.id, t.role, t.label, t.organization_id, t.revoked, t.user_id
 """
 REVOKE_TOKEN = "MATCH (t:ApiToken {id: $id}) SET t.revoked = true RETURN t.id"
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

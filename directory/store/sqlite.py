@@ -307,14 +307,22 @@ class SqliteStore:
         """Store a token under its secret's hash."""
         with self._tx(write=True) as conn:
             conn.execute(
-                q.ADD_TOKEN, (token.id, secret_hash, token.role, token.label, token.organization_id)
+                q.ADD_TOKEN,
+                (
+                    token.id,
+                    secret_hash,
+                    token.role,
+                    token.label,
+                    token.organization_id,
+                    token.user_id,
+                ),
             )
 
     def token_for(self, secret_hash: str) -> Token | None:
         """The token with that secret hash, or None."""
         with self._tx() as conn:
             row = conn.execute(q.TOKEN_FOR, (secret_hash,)).fetchone()
-        return Token(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+        return Token(row[0], row[1], row[2], row[3], bool(row[4]), row[5]) if row else None
 
     def revoke_token(self, token_id: str) -> bool:
         """Mark a token revoked."""

@@ -99,10 +99,11 @@ SELECT from_id, to_id FROM referral WHERE from_id IN (SELECT value FROM json_eac
 """
 
 ADD_TOKEN = """
-INSERT INTO api_token (id, secret_hash, role, label, organization_id) VALUES (?, ?, ?, ?, ?)
+INSERT INTO api_token (id, secret_hash, role, label, organization_id, user_id)
+VALUES (?, ?, ?, ?, ?, ?)
 """
 TOKEN_FOR = """
-SELECT id, role, label, organization_id, revoked FROM api_token WHERE secret_hash = ?
+SELECT id, role, label, organization_id, revoked, user_id FROM api_token WHERE secret_hash = ?
 """
 REVOKE_TOKEN = "UPDATE api_token SET revoked = 1 WHERE id = ?"
 

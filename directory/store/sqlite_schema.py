@@ -122,6 +122,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX record_key1 ON record (collection, key1, sort, id);
     CREATE INDEX record_key2 ON record (collection, key2, sort, id);
+    ALTER TABLE api_token ADD COLUMN user_id TEXT;
     """,
 )
 """Migration ``n`` (1-based) upgrades a database from schema version ``n - 1`` to ``n``."""

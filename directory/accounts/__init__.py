@@ -1,0 +1,36 @@
+"""Accounts: users and roles, invitations, server-side sessions, CSRF and sign-in limits."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from directory.accounts.sessions import StoreSessionInterface
+
+
+def init_app(app: Flask) -> None:
+    """Install sessions and CSRF protection and register the accounts API."""
+    _ensure_secret_key(app)
+    app.session_interface = StoreSessionInterface()
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for cookie-auth writes
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
+    CSRFProtect(app)
+    from directory.accounts import api
+
+    app.extensions["njia_api"].register_blueprint(api.blp)
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use ``NJIA_SECRET_KEY``, else a random key kept in the instance folder (0600), so every
+    worker of one installation shares it."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    app.config["SECRET_KEY"] = path.read_text().strip()

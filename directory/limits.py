@@ -1,0 +1,24 @@
+"""Rate limits (Flask-Limiter): in memory by default, Redis when ``NJIA_RATELIMIT_STORAGE_URI``
+names one (needed when several servers share the load)."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def login_key() -> str:
+    """Sign-in attempts are counted per account (the email given), not per address."""
+    body = request.get_json(silent=True) or request.form
+    email = body.get("email", "") if hasattr(body, "get") else ""
+    return "login:" + str(email).strip().lower()[:254]
+
+
+def init_app(app: Flask) -> None:
+    """Attach the limiter with the app's storage settings."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
