@@ -174,7 +174,7 @@ class Neo4jStore:
         _check_kind(kind)
 
         def work(tx: neo4j.ManagedTransaction) -> Document:
-            record = tx.run(q.GET[kind], id=entity_id).single()
+            record = tx.run(q.GET_FOR_UPDATE[kind], id=entity_id).single()
             if record is None:
                 raise NotFound(entity_id)
             old = json.loads(record[0])
@@ -322,11 +322,12 @@ class Neo4jStore:
             if expected_version is None:
                 tx.run(q.RECORD_CREATE, params).consume()
                 return 1
-            found = tx.run(q.RECORD_UPDATE, params).single()
+            found = tx.run(q.RECORD_LOCK, params).single()
             if found is None:
                 raise NotFound(record.id)
             if found[0] != expected_version:
                 raise VersionConflict(found[0])
+            tx.run(q.RECORD_UPDATE, params).consume()
             return expected_version + 1
 
         return self._run(True, work)

@@ -47,6 +47,12 @@ GET_VERSION = "MATCH (m:NjiaMeta {key: 'schema_version'}) RETURN m.value"
 
 EXISTS = {k: "MATCH (x:" + lb + " {id: $id}) RETURN x.id" for k, lb in LABEL.items()}
 GET = {k: "MATCH (x:" + lb + " {id: $id}) RETURN x.doc" for k, lb in LABEL.items()}
+# Neo4j reads without locking (read committed): a compare-and-set must take the node's write
+# lock before it reads the version, or two writers can both pass the check. The WRITE queries
+# remove the marker again, so nothing of it is left after commit.
+GET_FOR_UPDATE = {
+    k: "MATCH (x:" + lb + " {id: $id}) SET x._lock = true RETURN x.doc" for k, lb in LABEL.items()
+}
 COUNT = {k: "MATCH (x:" + lb + ") RETURN count(x)" for k, lb in LABEL.items()}
 EXPORT = {k: "MATCH (x:" + lb + ") RETURN x.doc ORDER BY x.id" for k, lb in LABEL.items()}
 
@@ -55,6 +61,7 @@ UNWIND $rows AS row
 MERGE (o:Organization {id: row.id})
 SET o.name = row.name, o.description = row.description, o.status = row.status,
     o.version = row.version, o.doc = row.doc, o.refers_to = row.refers_to
+REMOVE o._lock
 WITH o, row
 CALL (o) { MATCH (o)-[r:REFERS_TO]->() DELETE r }
 CALL (o, row) {
@@ -70,6 +77,7 @@ SET l.organization_id = row.organization_id, l.name = row.name,
     l.description = row.description, l.confidentiality = row.confidentiality,
     l.adm1 = row.adm1, l.adm2 = row.adm2, l.version = row.version, l.doc = row.doc,
     l.point = point({latitude: row.latitude, longitude: row.longitude})
+REMOVE l._lock
 WITH l, row
 CALL (l) { MATCH (l)-[r:IN]->() DELETE r }
 CALL (l, row) {
@@ -83,6 +91,7 @@ MERGE (s:Service {id: row.id})
 SET s.organization_id = row.organization_id, s.name = row.name,
     s.description = row.description, s.status = row.status, s.remote = row.remote,
     s.version = row.version, s.doc = row.doc, s.location_ids = row.location_ids
+REMOVE s._lock
 WITH s, row
 CALL (s) { MATCH ()-[r:PROVIDES]->(s) DELETE r }
 CALL (s) { MATCH (s)-[r:MEETS|COVERS|AT]->() DELETE r }
@@ -125,7 +134,10 @@ RETURN pid LIMIT 1
 
 NEXT_SEQ = """
 MERGE (c:NjiaMeta {key: 'change_seq'})
+SET c._lock = true
+WITH c
 SET c.value = coalesce(c.value, 0) + 1
+REMOVE c._lock
 RETURN c.value
 """
 RECORD_CHANGE = {
@@ -210,13 +222,15 @@ RECORD_CREATE = """
 CREATE (x:Record {collection: $collection, id: $id, version: 1, key1: $key1, key2: $key2,
                   sort: $sort, doc: $doc})
 """
+RECORD_LOCK = """
+MATCH (x:Record {id: $id}) WHERE x.collection = $collection
+SET x._lock = true
+RETURN x.version
+"""
 RECORD_UPDATE = """
 MATCH (x:Record {id: $id}) WHERE x.collection = $collection
-WITH x, x.version AS current
-SET x += CASE WHEN current = $expected
-              THEN {version: current + 1, key1: $key1, key2: $key2, sort: $sort, doc: $doc}
-              ELSE {} END
-RETURN current
+SET x.version = $expected + 1, x.key1 = $key1, x.key2 = $key2, x.sort = $sort, x.doc = $doc
+REMOVE x._lock
 """
 RECORD_FIND = (
     "MATCH (x:Record) WHERE x.collection = $collection"
