@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -111,6 +112,52 @@ def create_token(role: str, label: str, organization_id: str | None) -> None:
     click.echo(secret)
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Back up the directory to PATH while the app keeps running.
+
+    Embedded store: a checked copy of the SQLite file. Neo4j: a full export (JSON Lines).
+    """
+    from directory import backup as backups
+
+    config = current_app.config
+    try:
+        if config["STORE"] == "sqlite":
+            get_store().ping()
+            backups.backup_sqlite(config["DATABASE"], path)
+        else:
+            with path.open("x", encoding="utf-8") as out:
+                out.writelines(transfer.export_lines(get_store()))
+    except (backups.BackupError, FileExistsError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a directory that is not empty.")
+@with_appcontext
+def restore(path: Path, force: bool) -> None:
+    """Restore a backup made by `backup` (stop the app first)."""
+    from directory import backup as backups
+
+    store, config = get_store(), current_app.config
+    if any(store.counts().values()) and not force:
+        raise click.ClickException("The directory is not empty; use --force to replace it.")
+    if config["STORE"] != "sqlite":
+        raise click.ClickException(
+            "For Neo4j, restore an export into an empty database with import."
+        )
+    store.close()
+    try:
+        backups.restore_sqlite(path, config["DATABASE"])
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {path}; content hash {backups.content_hash(get_store())[:16]}.")
+
+
 @click.command("create-admin")
 @click.option("--email", required=True, help="The admin's email (the login name).")
 @click.option("--name", required=True, help="The admin's name.")
@@ -166,7 +213,17 @@ def _describe(store: object) -> str:
     return f"SQLite file {path}" if path else type(store).__name__
 
 
-COMMANDS = (init_db, seed, export, import_, create_token, create_admin, copy_to_neo4j)
+COMMANDS = (
+    init_db,
+    seed,
+    export,
+    import_,
+    backup,
+    restore,
+    create_token,
+    create_admin,
+    copy_to_neo4j,
+)
 
 
 def init_app(app: Flask) -> None:
