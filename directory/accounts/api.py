@@ -76,15 +76,26 @@ class Login(MethodView):
 
 def sign_in(email: str, password: str) -> users.User:
     """Check the credentials and start a fresh session; 401 (same for both failures) if not."""
+    user = authenticate(email, password)
+    if user is None:
+        abort(401, description=WRONG_LOGIN)
+    start_session(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> users.User | None:
+    """The active user with these credentials, or None (same time for every failure)."""
     user = users.user_by_email(get_store(), email)
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.active:
-        abort(401, description=WRONG_LOGIN)
+    return user if user is not None and ok and user.active else None
+
+
+def start_session(user: users.User) -> None:
+    """A new session (new id) for ``user``; whatever the old session held is dropped."""
     assert isinstance(session, StoreSession)
     session.clear()
     session.rotate()
     session["user_id"] = user.id
-    return user
 
 
 @blp.route("/auth/logout")

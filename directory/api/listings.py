@@ -16,19 +16,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, ValidationError, fields, validate
 
-from directory import workflow
+from directory import editing
 from directory.api.etag import expected_version, with_etag
 from directory.api.review import add_listing_actions
 from directory.auth import access, can_write, current_principal, visible_tiers
 from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
 from directory.store import get_store
-from directory.store.base import Document, ListQuery, VersionConflict
+from directory.store.base import Document, ListQuery
 from directory.visibility import present
 
 PLURAL = {"organization": "organizations", "location": "locations", "service": "services"}
-IMMUTABLE = ("organization_id",)
-PROVIDER_LOCKED = ("last_verified_at", "last_confirmed_at")
-TIER_RANK = {"public": 0, "restricted": 1, "confidential": 2}
 
 
 class ListArgs(StrictSchema):
@@ -135,7 +132,7 @@ def create_listing(kind: str) -> Response:
     if not can_write(principal, kind, doc):
         abort(403 if kind == "organization" else 404)
     if principal.role == "provider":
-        _check_provider_fields(kind, {}, doc)
+        editing.check_provider_fields(kind, {}, doc)
     stored = get_store().create(kind, doc, principal.actor)
     return with_etag(jsonify(stored), 201)
 
@@ -147,24 +144,12 @@ def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Respon
     """
     version = expected_version()
     current = read_writable(kind, entity_id)
-    merged = canonical(kind, {**workflow.editable(current), **changes})
-    _check_immutable(current, merged)
-    principal, store = current_principal(), get_store()
-    held: dict[str, Any] = {}
-    if principal.role == "provider":
-        _check_provider_fields(kind, current, merged)
-        merged, held = workflow.split_sensitive(kind, current, merged)
-    stored = current
-    if merged != workflow.editable(current):
-        stored = store.update(kind, entity_id, merged, version, principal.actor)
-    elif version != current["version"]:
-        raise VersionConflict(current["version"])
-    if not held:
-        return with_etag(jsonify(stored), 200)
-    queued = workflow.queue_change(store, kind, entity_id, stored["version"], held, principal.actor)
-    response = jsonify(listing=stored, pending=[queued])
+    result = editing.apply_edit(get_store(), current_principal(), kind, current, changes, version)
+    if not result.pending:
+        return with_etag(jsonify(result.listing), 200)
+    response = jsonify(listing=result.listing, pending=list(result.pending))
     response.status_code = 202
-    response.headers["ETag"] = f'"{stored["version"]}"'
+    response.headers["ETag"] = f'"{result.listing["version"]}"'
     return response
 
 
@@ -184,30 +169,6 @@ def read_writable(kind: str, entity_id: str) -> Document:
     if doc is None or not can_write(current_principal(), kind, doc):
         abort(404)
     return doc
-
-
-def _check_immutable(current: Document, merged: Document) -> None:
-    errors = {f: ["Cannot be changed."] for f in IMMUTABLE if current.get(f) != merged.get(f)}
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_provider_fields(kind: str, current: Document, merged: Document) -> None:
-    """Providers may not verify their own listings or lower a location's confidentiality."""
-    errors = {
-        f: ["Only a coordinator can set this."]
-        for f in PROVIDER_LOCKED
-        if merged.get(f) != current.get(f)
-    }
-    lowered = (
-        kind == "location"
-        and current
-        and (TIER_RANK[merged["confidentiality"]] < TIER_RANK[current["confidentiality"]])
-    )
-    if lowered:
-        errors["confidentiality"] = ["Only a coordinator can lower confidentiality."]
-    if errors:
-        raise ValidationError(errors)
 
 
 def _change_json(change: Any) -> dict[str, Any]:
