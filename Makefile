@@ -7,7 +7,10 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean
+.PHONY: install translations messages run test lint format clean bench
+
+TRANSLATIONS := directory/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,16 +20,37 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Compiled catalogues (.mo) are build products, not in git: compile each .po that changed.
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+translations: $(CATALOGUES:.po=.mo)
+
+# After changing page text: extract messages.pot and merge it into every catalogue. New
+# entries need a translation and the translator comment "machine-made: needs review by a
+# native speaker" (or "reviewed by ..."): tests/pages/test_translations.py checks it.
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
+	  --project Njia --width 100 --output-file $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
+	  --no-fuzzy-matching --ignore-obsolete --width 100
+
+run: install translations
 	$(FLASK) init-db
 	$(FLASK) seed
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: install
+test: install translations
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
+
+# Benchmarks (docs/benchmarks.md): minutes the first time (1M-service databases are built and
+# cached in benchmarks/.cache/), not part of `make test`. BENCH_ARGS=--quick for 1k and 10k only.
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/python -m ruff check .

@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from directory import accounts, config, errors, limits, store
+from directory import accounts, config, errors, i18n, limits, security, store
 from directory.auth import declare_access, enforce_route_access
 
 
@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
     limits.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
     errors.register_error_handlers(app)
     app.before_request(enforce_route_access)
     _register_api(app)
@@ -53,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_api(app: Flask) -> None:
     from directory import hsds
     from directory.api import docs, health, listings, match, places, review
-    from directory.pages import about
+    from directory.pages import about, provider, public
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = NjiaApi(app, spec_kwargs={"marshmallow_plugin": plugin})
@@ -66,6 +68,8 @@ def _register_api(app: Flask) -> None:
     app.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(about.blp)
+    app.register_blueprint(public.blp)
+    app.register_blueprint(provider.blp)
     declare_access(app, "api-docs.openapi_json", "public")
     hsds.init_app(app)
     accounts.init_app(app)

@@ -19,8 +19,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
     CSRFProtect(app)
     from directory.accounts import api
+    from directory.pages import provider_self, review_pages, signin
 
     app.extensions["njia_api"].register_blueprint(api.blp)
+    for blueprint in (signin.blp, provider_self.blp, review_pages.blp):
+        app.register_blueprint(blueprint)
 
 
 def _ensure_secret_key(app: Flask) -> None:

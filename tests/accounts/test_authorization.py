@@ -125,6 +125,20 @@ MATRIX = [
     ("GET", "/livez", None, PUBLIC),
     ("GET", "/readyz", None, PUBLIC),
     ("GET", "/about", None, PUBLIC),
+    ("GET", "/login", None, PUBLIC),
+    (
+        "GET",
+        "/provider",
+        None,
+        {**STAFF, "caseworker": DENY, "provider_own": OK, "provider_other": OK},
+    ),
+    ("GET", "/provider/services/{svc}", None, OWNER),
+    ("GET", "/provider/locations/{loc}", None, OWNER),
+    ("GET", "/provider/organizations/{org}", None, OWNER),
+    ("GET", "/provider/services/{svc}/history", None, OWNER),
+    ("GET", "/review", None, STAFF),
+    ("GET", "/review/accounts", None, STAFF),
+    ("GET", "/review/service/{svc}/history", None, STAFF),
 ]
 MISSING = "00000000-0000-4000-8000-000000000000"
 

@@ -1,0 +1,156 @@
+"""HTML form fields ⇄ listing changes, for the provider and coordinator pages.
+
+Form values are passed on as typed as possible but never "fixed": a bad value reaches the
+schema as given, so the page shows the schema's own message next to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from directory.store.base import Change, Document
+
+DAYS = range(7)
+SLOTS = range(2)
+PHONE_ROWS = range(3)
+
+
+def changes_from_form(kind: str, form: MultiDict[str, str], current: Document) -> dict[str, Any]:
+    """The top-level fields the form sets for a listing of ``kind``."""
+    changes: dict[str, Any] = {
+        "name": form.get("name", ""),
+        "description": form.get("description", ""),
+    }
+    if kind == "organization":
+        changes.update(email=form.get("email") or None, website=form.get("website") or None,
+                       phones=_phones(form))  # fmt: skip
+    elif kind == "location":
+        changes.update(
+            latitude=_number(form.get("latitude")), longitude=_number(form.get("longitude")),
+            confidentiality=form.get("confidentiality", current["confidentiality"]),
+            accessibility=form.getlist("accessibility"),
+        )  # fmt: skip
+    else:
+        changes.update(_service_changes(form, current))
+    return changes
+
+
+def _service_changes(form: MultiDict[str, str], current: Document) -> dict[str, Any]:
+    return {
+        "status": form.get("status", current["status"]),
+        "needs": form.getlist("needs"),
+        "capabilities": form.getlist("capabilities"),
+        "stock_out": form.getlist("stock_out"),
+        "languages": [c.strip().lower() for c in form.get("languages", "").split(",") if c.strip()],
+        "phones": _phones(form),
+        "schedule": {
+            "always_open": form.get("always_open") == "on",
+            "hours": _hours(form),
+            "description": form.get("schedule_description", ""),
+        },
+        "eligibility": {
+            "min_age": _number(form.get("min_age"), integer=True),
+            "max_age": _number(form.get("max_age"), integer=True),
+            "sexes": form.getlist("sexes"),
+            "description": form.get("eligibility_description", ""),
+        },
+        "alert": _alert(form),
+        "capacity": _capacity(form, current),
+    }
+
+
+def _number(value: str | None, integer: bool = False) -> Any:
+    """A number if the text is one, else the text itself (the schema names the field)."""
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        return text
+
+
+def _phones(form: Mapping[str, str]) -> list[dict[str, str]]:
+    phones = []
+    for i in PHONE_ROWS:
+        number = form.get(f"phone-{i}-number", "").strip()
+        if number:
+            kind = form.get(f"phone-{i}-type", "voice")
+            phones.append({"number": number, "type": kind, "description": ""})
+    return phones
+
+
+def _hours(form: Mapping[str, str]) -> list[dict[str, Any]]:
+    hours = []
+    for day in DAYS:
+        for slot in SLOTS:
+            opens = form.get(f"hours-{day}-{slot}-opens", "").strip()
+            closes = form.get(f"hours-{day}-{slot}-closes", "").strip()
+            if opens or closes:
+                hours.append({"weekday": day, "opens": opens, "closes": closes})
+    return hours
+
+
+def _alert(form: Mapping[str, str]) -> dict[str, Any] | None:
+    text = form.get("alert_text", "").strip()
+    if not text:
+        return None
+    until = form.get("alert_until", "").strip()
+    return {
+        "text": text,
+        "blocking": form.get("alert_blocking") == "on",
+        "expires_at": f"{until}T23:59:00+00:00" if until else None,
+    }
+
+
+def _capacity(form: Mapping[str, str], current: Document) -> dict[str, Any] | None:
+    available = form.get("capacity_available", "").strip()
+    if not available:
+        return None
+    before = current.get("capacity") or {}
+    value = _number(available, integer=True)
+    updated = before.get("updated_at") if value == before.get("available") else _now()
+    return {"available": value, "total": _number(form.get("capacity_total"), integer=True),
+            "updated_at": updated or _now()}  # fmt: skip
+
+
+def capacity_change(current: Document, step: int) -> dict[str, Any]:
+    """The change that adds ``step`` to the beds available (never below 0 or above total)."""
+    capacity = current.get("capacity") or {"available": 0, "total": None}
+    available = max(0, capacity["available"] + step)
+    if capacity.get("total") is not None:
+        available = min(available, capacity["total"])
+    return {"capacity": {"available": available, "total": capacity.get("total"),
+                         "updated_at": _now()}}  # fmt: skip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def hours_by_slot(doc: Document) -> dict[tuple[int, int], dict[str, str]]:
+    """The service's opening hours keyed by (weekday, slot), for pre-filling the form."""
+    slots: dict[tuple[int, int], dict[str, str]] = {}
+    for interval in (doc.get("schedule") or {}).get("hours", []):
+        day = interval["weekday"]
+        slot = 0 if (day, 0) not in slots else 1
+        slots.setdefault((day, slot), interval)
+    return slots
+
+
+def change_row(change: Change) -> dict[str, Any]:
+    """One history entry as a table row: who, when, and each changed field (old → new)."""
+    old, new = change.old or {}, change.new or {}
+    skip = {"version", "updated_at", "created_at"}
+    fields = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
+    return {
+        "version": change.version,
+        "action": change.action,
+        "actor": change.actor,
+        "at": change.at,
+        "fields": [(f, old.get(f), new.get(f)) for f in fields],
+    }

@@ -1,0 +1,121 @@
+"""Signing in and out, and accepting an invitation, as server-rendered pages (French first).
+
+The forms carry a CSRF token (Flask-WTF); signing in shares the per-account throttle of the
+API, rotates the session, and answers the same for an unknown email and a wrong password.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from directory.accounts import users
+from directory.accounts.api import authenticate, start_session
+from directory.auth import access, current_principal
+from directory.i18n import gettext as _
+from directory.i18n import lang_url
+from directory.limits import limiter, login_key
+from directory.store import get_store
+
+blp = Blueprint("signin", __name__)
+HOME_BY_ROLE = {
+    "caseworker": "workspace.search",
+    "provider": "provider_pages.listings",
+    "coordinator": "review_pages.queue",
+    "admin": "review_pages.queue",
+}
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+
+
+class AcceptForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+
+
+def home_url(role: str | None) -> str:
+    """Where a role lands after signing in (the first registered of its pages)."""
+    endpoint = HOME_BY_ROLE.get(role or "", "public.home")
+    if endpoint not in current_app.view_functions:
+        endpoint = "public.home"
+    return lang_url(endpoint)
+
+
+@blp.route("/login", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(
+    "5 per 15 minutes",
+    key_func=login_key,
+    deduct_when=lambda r: r.status_code == 401,
+    methods=["POST"],
+)
+def sign_in_page() -> str | tuple[str, int] | WerkzeugResponse:
+    """The sign-in form; on success, the role's home page."""
+    form = SignInForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("signin.html", form=form), status
+    user = authenticate(form.email.data or "", form.password.data or "")
+    if user is None:
+        form.password.errors = [_("Adresse e-mail ou mot de passe incorrect.")]
+        return render_template("signin.html", form=form), 401
+    start_session(user)
+    return redirect(home_url(user.role))
+
+
+@blp.post("/logout")
+@access("signed_in")
+def sign_out() -> WerkzeugResponse:
+    """End the session (on the server too) and go back to the sign-in page."""
+    session.clear()
+    return redirect(lang_url("signin.sign_in_page"))
+
+
+@blp.route("/invite/<token>", methods=["GET", "POST"])
+@access("public")
+def accept_invite(token: str) -> str | tuple[str, int] | WerkzeugResponse:
+    """Create an account from a single-use invitation link."""
+    if len(token) > 100:
+        abort(404)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            users.accept_invite(get_store(), token, form.name.data or "", form.password.data or "")
+        except users.AccountError as exc:
+            target = form.password if exc.field == "password" else form.name
+            target.errors = [exc.message]
+            return render_template("invite.html", form=form), 422
+        flash(_("Votre compte est prêt : connectez-vous."))
+        return redirect(lang_url("signin.sign_in_page"))
+    return render_template("invite.html", form=form), 400 if form.is_submitted() else 200
+
+
+@blp.app_context_processor
+def _staff_globals() -> dict[str, object]:
+    return {"staff_links": staff_links}
+
+
+STAFF_PAGES = (
+    ("workspace.search", "Recherche et orientation", {"caseworker", "coordinator", "admin"}),
+    ("provider_pages.listings", "Mes fiches", {"provider"}),
+    ("review_pages.queue", "Modération et vérification", {"coordinator", "admin"}),
+    ("gaps.index", "Lacunes de couverture", {"coordinator", "admin"}),
+    ("imports.index", "Importer une cartographie", {"coordinator", "admin"}),
+    ("review_pages.accounts", "Comptes", {"coordinator", "admin"}),
+)
+
+
+def staff_links() -> list[tuple[str, str]]:
+    """The workspace pages the signed-in user may open (only those that exist)."""
+    role = current_principal().role
+    return [
+        (endpoint, _(label))
+        for endpoint, label, roles in STAFF_PAGES
+        if role in roles and endpoint in current_app.view_functions
+    ]
