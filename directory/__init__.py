@@ -11,10 +11,14 @@ from flask_smorest import Api
 
 from directory import accounts, config, errors, i18n, limits, security, store
 from directory.auth import declare_access, enforce_route_access
+from directory.schemas import ErrorEnvelopeSchema
 
 
 class NjiaApi(Api):  # type: ignore[misc]
-    """flask-smorest's Api with Njia's error envelope."""
+    """flask-smorest's Api with Njia's error envelope (documented as every operation's
+    default error response)."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
         return errors.http_error(error)
@@ -53,7 +57,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from directory import hsds
+    from directory import hsds, imports, workspace
+    from directory.api import coverage as coverage_api
     from directory.api import docs, health, listings, match, places, review
     from directory.pages import about, provider, public
 
@@ -73,6 +78,9 @@ def _register_api(app: Flask) -> None:
     declare_access(app, "api-docs.openapi_json", "public")
     hsds.init_app(app)
     accounts.init_app(app)
+    workspace.init_app(app)
+    coverage_api.init_app(app)
+    imports.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

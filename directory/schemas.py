@@ -261,3 +261,18 @@ def canonical(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 SERVER_MANAGED = ("id", "version", "created_at", "updated_at")
+
+
+class ErrorBodySchema(Schema):
+    """The body of every error (see :mod:`directory.errors`)."""
+
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorEnvelopeSchema(Schema):
+    """``{"error": {...}}``: the one error envelope."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
