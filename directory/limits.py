@@ -3,11 +3,28 @@ names one (needed when several servers share the load)."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+DEFAULT_SEARCH_LIMIT = "60 per minute"
+
+
+def _search_limit() -> str:
+    return str(current_app.config.get("SEARCH_RATE_LIMIT") or DEFAULT_SEARCH_LIMIT)
+
+
+def _signed_in() -> bool:
+    from directory.auth import current_principal
+
+    return current_principal().role is not None
+
+
+search_limit = limiter.shared_limit(_search_limit, scope="search", exempt_when=_signed_in)
+"""Anonymous searches (match, public results, place look-ups): per client address, shared
+across those routes, ``NJIA_SEARCH_RATE_LIMIT`` (default 60 per minute); signed-in users are
+not limited."""
 
 
 def login_key() -> str:

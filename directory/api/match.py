@@ -18,6 +18,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from directory import matchmaker
 from directory.auth import access, current_principal
 from directory.gazetteer import get_gazetteer
+from directory.limits import search_limit
 from directory.schemas import NEED_CODES, TAXONOMY, StrictSchema
 from directory.store import get_store
 from directory.taxonomy import LANGUAGE_CODE
@@ -87,6 +88,7 @@ def _distinct(values: list[str]) -> None:
 @blp.route("")
 class Match(MethodView):
     @access("public")
+    @search_limit
     @blp.arguments(MatchRequestSchema)
     @blp.doc(responses={"200": {"description": "Ranked, explained services for each need."}})
     def post(self, body: dict[str, Any]) -> Response:

@@ -17,6 +17,7 @@ from marshmallow import RAISE, fields, validate
 from directory.auth import access
 from directory.gazetteer import Place, distinct_labels, get_gazetteer
 from directory.geo_parse import OnlineGeocoder
+from directory.limits import search_limit
 from directory.schemas import StrictSchema
 
 blp = Blueprint(
@@ -58,6 +59,7 @@ def place_json(place: Place, label: str | None = None) -> dict[str, Any]:
 @blp.route("")
 class Search(MethodView):
     @access("public")
+    @search_limit
     @blp.arguments(PlaceSearchArgs, location="query", unknown=RAISE)
     @blp.doc(responses={"200": {"description": "Matching places, best first."}})
     def get(self, args: dict[str, Any]) -> Response:

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from directory.auth import access
 from directory.gazetteer import get_gazetteer
+from directory.limits import search_limit
 from directory.pages import search, wording
 from directory.store import get_store
 from directory.taxonomy import get_taxonomy
@@ -54,6 +55,7 @@ def home() -> str:
 
 @blp.post("/")
 @access("public")
+@search_limit
 def results() -> tuple[str, int] | str:
     """Nearby services for the ticked needs, the hotlines and the SEA complaint channels."""
     form = search.SearchForm.read(request.form)
@@ -84,6 +86,7 @@ def results() -> tuple[str, int] | str:
 
 @blp.post("/suggest")
 @access("public")
+@search_limit
 def suggest() -> Response:
     """Places whose names match ``q`` (form field), as ``{"items": [{"id", "label"}]}``."""
     text = request.form.get("q", "")[: search.MAX_PLACE_TEXT]
