@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from directory import accounts, config, errors, i18n, limits, security, store
+from directory import accounts, config, errors, i18n, limits, logs, security, store
 from directory.auth import declare_access, enforce_route_access
 from directory.schemas import ErrorEnvelopeSchema
 
@@ -41,9 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("NJIA")
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
-    # The driver logs every retry; the store reports failures itself, once, as 503s.
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    logs.configure(app.config.get("LOG_LEVEL", "INFO"))
 
     store.init_app(app)
     limits.init_app(app)
