@@ -44,6 +44,7 @@ test: install translations
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
+	$(BIN)/python -m bandit --quiet --recursive directory matching --severity-level medium
 	$(BIN)/python -m pytest
 
 # Benchmarks (docs/benchmarks.md): minutes the first time (1M-service databases are built and

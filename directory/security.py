@@ -34,12 +34,16 @@ HEADERS = {
 PUBLIC_PAGE_BLUEPRINTS = frozenset({"public", "provider", "about"})
 """Blueprints whose pages anyone reads: no cookie, ever."""
 STATIC_MAX_AGE_SECONDS = 7 * 24 * 3600
+HSTS = "max-age=31536000; includeSubDomains"
+"""Sent only over HTTPS (behind a TLS proxy, set ``NJIA_PREFERRED_URL_SCHEME`` and a proxy fix)."""
 
 
 def secure(response: Response) -> Response:
     """``after_request``: add the headers; no-store for pages; drop cookies of public pages."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
     if request.endpoint == "static":
         if request.args.get("v"):
             response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_SECONDS}"
