@@ -54,7 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from directory import hsds
+    from directory import hsds, imports, workspace
+    from directory.api import coverage as coverage_api
     from directory.api import docs, health, listings, match, places, review
     from directory.pages import about, provider, public
 
@@ -74,6 +75,9 @@ def _register_api(app: Flask) -> None:
     declare_access(app, "api-docs.openapi_json", "public")
     hsds.init_app(app)
     accounts.init_app(app)
+    workspace.init_app(app)
+    coverage_api.init_app(app)
+    imports.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -22,9 +22,9 @@ from directory.store.base import Document, Record, Store, Token
 ROLES = ("admin", "coordinator", "caseworker", "provider")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STAFF = frozenset({"admin", "coordinator"})
-ACCESS_LEVELS = ("public", "signed_in", "writer", "staff")
-"""``public``: anyone; ``signed_in``: any role; ``writer``: providers and staff; ``staff``:
-admins and coordinators."""
+ACCESS_LEVELS = ("public", "signed_in", "writer", "caseworker", "staff")
+"""``public``: anyone; ``signed_in``: any role; ``writer``: providers and staff; ``caseworker``:
+caseworkers and staff; ``staff``: admins and coordinators."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,8 +96,10 @@ def issue_token(
     """Create an API token and return its secret (shown once, stored only as a hash)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if (role == "provider") != (organization_id is not None):
-        raise ValueError("a provider token needs an organization, and only a provider token")
+    if (role == "provider" and organization_id is None) or (
+        role in STAFF and organization_id is not None
+    ):
+        raise ValueError("a provider token needs an organization; a staff token has none")
     secret = "njia_" + secrets.token_urlsafe(32)
     token = Token(str(uuid.uuid4()), role, label, organization_id, user_id=user_id)
     store.add_token(token, hash_secret(secret))
@@ -157,6 +159,7 @@ def enforce_route_access() -> None:
         "public": True,
         "signed_in": principal.role is not None,
         "writer": principal.role in STAFF | {"provider"},
+        "caseworker": principal.role in STAFF | {"caseworker"},
         "staff": principal.is_staff,
     }[level]
     if not allowed:
@@ -188,6 +191,8 @@ def visible_tiers(principal: Principal) -> frozenset[str]:
 def owns(principal: Principal, kind: str, doc: Document) -> bool:
     """True when the provider ``principal`` belongs to the listing's organization."""
     org = doc["id"] if kind == "organization" else doc.get("organization_id")
+    if principal.role != "provider":  # a caseworker's organization owns no listings
+        return False
     return principal.organization_id is not None and principal.organization_id == org
 
 

@@ -23,6 +23,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
+        "REFERRAL_RETENTION_DAYS": 90,
+        "MAP_TILE_URL": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "JSON_SORT_KEYS": False,
         "API_TITLE": "Njia directory API",

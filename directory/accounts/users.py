@@ -1,8 +1,9 @@
 """User accounts and single-use invitations, kept as store records.
 
-A user has one role; a provider belongs to exactly one organization. Users join by an
-invitation link that works once and expires; the first admin is made with the CLI. Emails are
-kept lower-cased and are the login name.
+A user has one role; a provider belongs to exactly one organization, a caseworker may belong
+to one (it signs the referrals the caseworker makes), admins and coordinators to none. Users
+join by an invitation link that works once and expires; the first admin is made with the CLI.
+Emails are kept lower-cased and are the login name.
 """
 
 from __future__ import annotations
@@ -113,10 +114,11 @@ def save_user(store: Store, user: User, **changes: Any) -> User:
 def _check_role(store: Store, role: str, organization_id: str | None) -> None:
     if role not in ROLES:
         raise AccountError("role", f"Must be one of: {', '.join(ROLES)}.")
-    if (role == "provider") != bool(organization_id):
-        raise AccountError(
-            "organization_id", "A provider, and only a provider, has an organization."
-        )
+    if role == "provider" and not organization_id:
+        raise AccountError("organization_id", "A provider belongs to an organization.")
+    if role in STAFF and organization_id:
+        # A caseworker may belong to an organization (it signs the referrals it makes).
+        raise AccountError("organization_id", "Admins and coordinators have no organization.")
     if organization_id and store.get("organization", organization_id) is None:
         raise AccountError("organization_id", "No such organization.")
 

@@ -13,7 +13,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from directory.accounts import users
-from directory.accounts.api import authenticate, start_session
+from directory.accounts.api import CLEAR_SITE_DATA, authenticate, start_session
 from directory.auth import access, current_principal
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
@@ -72,9 +72,12 @@ def sign_in_page() -> str | tuple[str, int] | WerkzeugResponse:
 @blp.post("/logout")
 @access("signed_in")
 def sign_out() -> WerkzeugResponse:
-    """End the session (on the server too) and go back to the sign-in page."""
+    """End the session (on the server too), have the browser clear this site's cache, cookies
+    and storage, and go back to the sign-in page."""
     session.clear()
-    return redirect(lang_url("signin.sign_in_page"))
+    response = redirect(lang_url("signin.sign_in_page"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @blp.route("/invite/<token>", methods=["GET", "POST"])

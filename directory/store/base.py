@@ -123,7 +123,10 @@ class Token:
     """The account the token acts for (a token stops working when its user is deactivated)."""
 
 
-RECORD_COLLECTIONS: tuple[str, ...] = ("user", "invite", "session", "pending_change")
+RECORD_COLLECTIONS: tuple[str, ...] = (
+    "user", "invite", "session", "pending_change", "referral",
+    "import_mapping", "import_draft", "import_batch",
+)  # fmt: skip
 """Collections of account and workflow records, kept apart from the listings."""
 
 

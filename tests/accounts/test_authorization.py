@@ -21,6 +21,9 @@ STAFF = {"anonymous": NO_AUTH, "caseworker": DENY, "provider_own": DENY, "provid
          "coordinator": OK, "admin": OK}  # fmt: skip
 OWNER = {**STAFF, "provider_own": OK, "provider_other": HIDE}
 ORG_CREATE = {**STAFF}
+CASEWORK = {**STAFF, "caseworker": OK}
+CASEWORK_BAD_FORM = {**STAFF, "caseworker": 422, "coordinator": 422, "admin": 422}
+SIGNED_IN_HIDE = {**dict.fromkeys(ROLES, HIDE), "anonymous": NO_AUTH}
 
 # (method, url template, body, expected by role). {svc}, {loc}, {org} are the own listing.
 MATRIX = [
@@ -139,6 +142,38 @@ MATRIX = [
     ("GET", "/review", None, STAFF),
     ("GET", "/review/accounts", None, STAFF),
     ("GET", "/review/service/{svc}/history", None, STAFF),
+    ("GET", "/api/v1/coverage/areas?need=legal", None, STAFF),
+    ("GET", "/api/v1/coverage/places?need=pep_24h&beyond_km=500", None, STAFF),
+    ("GET", "/api/v1/coverage/territories?need=legal&format=csv", None, STAFF),
+    ("GET", "/api/v1/network/referrals", None, STAFF),
+    ("GET", "/api/v1/network/unreferred", None, STAFF),
+    ("GET", "/api/v1/network/paths", None, STAFF),
+    ("GET", "/api/v1/network/flows", None, STAFF),
+    ("GET", "/api/v1/quality", None, STAFF),
+    ("GET", "/gaps", None, STAFF),
+    ("GET", "/gaps/map.svg?need=legal", None, STAFF),
+    ("GET", "/gaps/network", None, STAFF),
+    ("GET", "/gaps/quality", None, STAFF),
+    ("GET", "/api/v1/referrals", None, SIGNED_IN),
+    (
+        "POST",
+        "/api/v1/referrals",
+        {
+            "need": "medical",
+            "service_id": "{svc}",
+            "consent": {"attested": True, "method": "verbal"},
+        },
+        CASEWORK,
+    ),
+    ("PATCH", "/api/v1/referrals/{missing}", {"status": "received"}, SIGNED_IN_HIDE),
+    ("GET", "/workspace", None, CASEWORK),
+    ("POST", "/workspace", None, CASEWORK_BAD_FORM),
+    ("GET", "/workspace/services/{svc}", None, CASEWORK),
+    ("POST", "/workspace/refer", None, CASEWORK_BAD_FORM),
+    ("POST", "/workspace/refer/record", None, CASEWORK_BAD_FORM),
+    ("POST", "/workspace/slip.pdf", None, CASEWORK_BAD_FORM),
+    ("GET", "/workspace/referrals", None, SIGNED_IN),
+    ("POST", "/workspace/referrals/status", None, SIGNED_IN_HIDE),
 ]
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -195,7 +230,7 @@ def test_role_operation_matrix(client, world, role, method, url, body, expected)
 def test_matrix_covers_every_api_route(app):
     covered = {(m, u.split("?")[0]) for m, u, _, _ in MATRIX}
     normalise = {"<uuid:entity_id>": "{x}", "<uuid:change_id>": "{x}", "<uuid:user_id>": "{x}",
-                 "<string:place_id>": "{x}"}  # fmt: skip
+                 "<string:place_id>": "{x}", "<string:code>": "{x}"}  # fmt: skip
     have = set()
     for m, u in covered:
         for token in ("{svc}", "{loc}", "{org}", "{missing}", "osm:1"):

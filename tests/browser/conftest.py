@@ -25,18 +25,10 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from directory.pages.public import QUICK_EXIT_URL
+from tests.browser.chromium import shared_browser
 from tests.pages.helpers import compile_catalogues, demo_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 NEUTRAL_PAGE = "<!doctype html><title>Météo</title><p>Météo</p>"
 
 
@@ -88,16 +80,9 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    """The session's Chromium, shared with the other browser tests (see ``chromium.py``)."""
+    with shared_browser(chromium_path) as launched:
+        yield launched
 
 
 @dataclass
