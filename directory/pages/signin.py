@@ -107,6 +107,7 @@ def _staff_globals() -> dict[str, object]:
 STAFF_PAGES = (
     ("workspace.search", "Recherche et orientation", {"caseworker", "coordinator", "admin"}),
     ("provider_pages.listings", "Mes fiches", {"provider"}),
+    ("workspace.referral_list", "Orientations", {"provider", "caseworker", "coordinator", "admin"}),
     ("review_pages.queue", "Modération et vérification", {"coordinator", "admin"}),
     ("gaps.index", "Lacunes de couverture", {"coordinator", "admin"}),
     ("imports.index", "Importer une cartographie", {"coordinator", "admin"}),
