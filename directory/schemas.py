@@ -131,6 +131,17 @@ class CapacitySchema(StrictSchema):
             raise ValidationError("Must not exceed total.", "available")
 
 
+class ForeignAttributeSchema(StrictSchema):
+    """A term of another organisation's taxonomy, kept as given (HSDS import and export)."""
+
+    taxonomy = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    term_id = _text(200, load_default="")
+    code = _text(200, load_default="")
+    name = _text(500, load_default="")
+    description = _text(2000, load_default="")
+    value = _text(2000, load_default="")
+
+
 class ListingSchema(StrictSchema):
     """Fields every listing has. Server-managed fields are dump-only."""
 
@@ -144,6 +155,9 @@ class ListingSchema(StrictSchema):
     demo = fields.Boolean(load_default=False)
     last_verified_at = fields.AwareDateTime(load_default=None, allow_none=True)
     last_confirmed_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    attributes = fields.List(
+        fields.Nested(ForeignAttributeSchema), load_default=list, validate=validate.Length(max=200)
+    )
 
 
 class OrganizationSchema(ListingSchema):

@@ -49,7 +49,25 @@ def record_attributes(entity: str, doc: Doc) -> list[Doc]:
             attrs.append(attribute(ident, entity, "njia-field", name, doc[name]))
     if doc.get("demo"):
         attrs.append(attribute(ident, entity, "njia-field", "demo", "true"))
-    return attrs
+    return attrs + [foreign_attribute(ident, entity, kept) for kept in doc.get("attributes", [])]
+
+
+def foreign_attribute(link_id: str, entity: str, kept: Doc) -> Doc:
+    """An attribute of another taxonomy, given back as it was imported."""
+    term_id = kept["term_id"] or stable_id("term", kept["taxonomy"], kept["code"] or kept["name"])
+    term = _compact({
+        "id": term_id, "code": kept["code"] or None, "taxonomy": kept["taxonomy"],
+        "name": kept["name"] or kept["code"] or term_id,
+        "description": kept["description"] or kept["name"] or kept["code"] or kept["taxonomy"],
+    })  # fmt: skip
+    attr = {
+        "id": stable_id("attribute", link_id, term_id, kept["value"]),
+        "link_id": link_id, "link_entity": entity, "link_type": "foreign",
+        "taxonomy_term_id": term_id, "taxonomy_term": term,
+    }  # fmt: skip
+    if kept["value"]:
+        attr["value"] = kept["value"]
+    return attr
 
 
 def phones(owner_field: str, owner_id: str, items: list[Doc]) -> list[Doc]:

@@ -172,17 +172,32 @@ class _Converter:
     # -- classifying attributes ------------------------------------------------------------
 
     def terms(self, obj: Doc) -> list[tuple[Term, Doc]]:
-        """The Njia terms of an object's attributes; other taxonomies are noted as not kept."""
+        """The Njia terms of an object's attributes (see :meth:`foreign` for the others)."""
         out = []
         for attr in obj.get("attributes") or []:
             term = recognise(attr)
-            if term is None:
-                nested = attr.get("taxonomy_term") or {}
-                name = nested.get("taxonomy") or attr.get("taxonomy_term_id") or "?"
-                self.notes[f"attributes of other taxonomies ({name})"] += 1
-            else:
+            if term is not None:
                 out.append((term, attr))
         return out
+
+    def foreign(self, obj: Doc) -> list[Doc]:
+        """The object's attributes of other taxonomies, kept as the listing's ``attributes``."""
+        kept = []
+        for attr in obj.get("attributes") or []:
+            if recognise(attr) is not None:
+                continue
+            nested = attr.get("taxonomy_term") or {}
+            taxonomy = nested.get("taxonomy") or (nested.get("taxonomy_detail") or {}).get("name")
+            term_id = str(attr.get("taxonomy_term_id") or nested.get("id") or "")
+            self.notes[f"attributes of other taxonomies kept ({taxonomy or term_id or '?'})"] += 1
+            kept.append({
+                "taxonomy": str(taxonomy or "unknown")[:200], "term_id": term_id[:200],
+                "code": str(nested.get("code") or "")[:200],
+                "name": str(nested.get("name") or "")[:500],
+                "description": str(nested.get("description") or "")[:2000],
+                "value": "" if attr.get("value") is None else str(attr["value"])[:2000],
+            })  # fmt: skip
+        return kept
 
     @staticmethod
     def field_values(terms: list[tuple[Term, Doc]]) -> dict[str, str]:
@@ -249,6 +264,7 @@ class _Converter:
             "phones": details.phones(obj.get("phones") or [], self._notes()),
             "status": fields.get("status", "active"),
             "referral_agreements": agreements,
+            "attributes": self.foreign(obj),
             **self.common(fields),
         }
         return self.listing("organization", ident, data, origin, fields)
@@ -320,6 +336,7 @@ class _Converter:
             "adm1_pcode": adm1,
             "adm2_pcode": adm2,
             "accessibility": access,
+            "attributes": self.foreign(obj),
             **self.common(fields),
         }
         listing = self.listing("location", ident, data, origin, fields)
@@ -404,6 +421,7 @@ class _Converter:
             "email": obj.get("email") or None,
             "alert": details.alert(obj, fields),
             "capacity": details.capacity(fields),
+            "attributes": self.foreign(obj),
             **self.common(fields),
         }
         return self.listing("service", ident, data, origin, fields)

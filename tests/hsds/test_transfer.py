@@ -194,8 +194,28 @@ def test_the_specification_examples_import_and_round_trip(
 
 def test_unknown_taxonomies_are_reported(runner, app_store):
     result = run(runner, "import-hsds", str(EXAMPLES / "service_full.json"), *FOREIGN, "--dry-run")
-    assert "attributes of other taxonomies (taxonomy): 1" in result.output
+    assert "attributes of other taxonomies kept (taxonomy): 1" in result.output
     assert "Nothing written" in result.output and sum(app_store.counts().values()) == 0
+
+
+def test_unknown_taxonomies_are_kept_and_exported_again(runner, app_store, tmp_path):
+    run(runner, "import-hsds", str(EXAMPLES / "service_full.json"), *FOREIGN)
+    (service,) = [d for k, d in app_store.export() if k == "service"]
+    (kept,) = service["attributes"]
+    original = json.loads((EXAMPLES / "service_full.json").read_text())["attributes"][0]
+    assert kept["taxonomy"] == original["taxonomy_term"]["taxonomy"]
+    term_id = original["taxonomy_term"]["id"]
+    assert kept["term_id"] == term_id and kept["code"] == original["taxonomy_term"]["code"]
+    assert kept["value"] == str(original["value"])
+    exported = tmp_path / "out.json"
+    run(runner, "export-hsds", str(exported))
+    (org,) = json.loads(exported.read_text())
+    attrs = org["services"][0]["attributes"]
+    foreign = [a for a in attrs if a.get("taxonomy_term_id") == term_id]
+    assert [a["taxonomy_term"]["taxonomy"] for a in foreign] == [kept["taxonomy"]]
+    before = list(app_store.export())
+    run(runner, "import-hsds", str(exported), *FOREIGN)
+    assert list(app_store.export()) == before  # re-importing our own export changes nothing
 
 
 def test_store_failure_midway_is_reported(runner, app_store, tmp_path, monkeypatch):
