@@ -38,4 +38,7 @@ def init_app(app: Flask) -> None:
     """Attach the limiter with the app's storage settings."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # The limiter object is shared by every app of the process (tests make many): state each
+    # app's choice explicitly, or one app's RATELIMIT_ENABLED=False would leak into the next.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)

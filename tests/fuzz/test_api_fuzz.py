@@ -38,7 +38,6 @@ def role_app(request, tmp_path_factory):
             "TESTING": True,
             "DATABASE": str(folder / "db.sqlite3"),
             "SECRET_KEY": "x",
-            "RATELIMIT_ENABLED": False,
         }
     )
     runner = app.test_cli_runner()
