@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 STAFF_AUDIENCE_ROLES = frozenset({"caseworker", "coordinator", "admin"})
 WIDER_RADIUS_KM = 1000.0
 FIRST_RADIUS_KM = 2.0
-"""The first radius of the widening candidate search (see :func:`_match_widening`)."""
+"""The first radius of the widening candidate search (see :class:`_Search`)."""
 RADIUS_GROWTH = 4.0
 """How much the radius grows when a need has fewer than ``limit`` results so far."""
 CONDITIONAL_BONUSES = {
@@ -75,11 +75,11 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
     area_rows = []
     if point.area_pcodes:
         area_rows = store.candidates_by_area(point.area_pcodes, [*request.needs, *HOTLINE_NEEDS])
-    rows, result = _match_widening(store, point, request, tiers, area_rows)
+    search = _Search(store, point, request, tiers, area_rows)
+    rows, result = search.widening()
     unmet = [n.need for n in result.needs if not n.results]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
-        rows += _near(store, point, WIDER_RADIUS_KM, unmet, tiers)
-        result = matching.match(request, _candidates(rows, point))
+        rows, result = search.beyond(rows, unmet)
     log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
     return MatchJson(rows, audience).result(result)
 
@@ -93,35 +93,79 @@ def _near(
     return [row for row in rows if not row.service["remote"]]
 
 
-def _match_widening(
-    store: Store,
-    point: Point,
-    request: matching.MatchRequest,
-    tiers: frozenset[str],
-    area_rows: list[CandidateRow],
-) -> tuple[list[CandidateRow], matching.MatchResult]:
-    """Match on candidates within a radius that grows until the answer is provably the one
-    the whole ``max_distance_km`` would give, so dense directories are not read in full.
+class _Search:
+    """One request's candidate search: radii that grow only as far as the answer needs.
 
-    Every service the store did not return is farther than the radius, so its travel time, and
-    so its score, is at least a bound (:func:`_radius_needed`). The answer is final when every
-    need has ``limit`` results, all scoring below that bound, the nearest of them within the
-    radius, and ``limit`` is at least the care plan's pool per need: then each need's first
-    ``limit`` results, its nearest, and the care plan's pool are the same as with every service
-    in range, and so is the whole answer. Otherwise the radius grows, up to ``max_distance_km``,
-    where the search is the full one.
+    Every service the store did not return is farther than the radius searched, so its travel
+    time, and so its score, is at least a bound (:func:`_radius_needed`). Within
+    ``max_distance_km`` the answer is final when every need has ``limit`` results, all scoring
+    below that bound, the nearest of them within the radius, and ``limit`` is at least the care
+    plan's pool per need: then each need's first ``limit`` results, its nearest, and the care
+    plan's pool are what every service in range would give, and so is the whole answer.
+    Otherwise the radius grows, up to ``max_distance_km``, where the search is the full one.
+    Beyond it (needs with nothing in range) only the nearest service matters, so the radius
+    grows until that one is found or the wider radius is reached.
     """
-    full = request.max_distance_km
-    radius = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
-    while True:
-        rows = _near(store, point, radius, request.needs, tiers) + area_rows
-        result = matching.match(request, _candidates(rows, point))
-        if radius >= full:
-            return rows, result
-        needed = _radius_needed(result, request)
-        if needed is not None and needed <= radius * (1 - 1e-5):
-            return rows, result
-        radius = min(full, radius * RADIUS_GROWTH if needed is None else needed * 1.001)
+
+    def __init__(
+        self,
+        store: Store,
+        point: Point,
+        request: matching.MatchRequest,
+        tiers: frozenset[str],
+        area_rows: list[CandidateRow],
+    ) -> None:
+        self.store, self.point, self.request, self.tiers = store, point, request, tiers
+        self.area_rows = area_rows
+        self.made: dict[tuple[str, str | None], matching.Candidate] = {}
+
+    def match(self, rows: list[CandidateRow]) -> matching.MatchResult:
+        """The matcher's answer on ``rows`` (each row converted once per request)."""
+        return matching.match(self.request, _candidates(rows, self.point, self.made))
+
+    def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
+        """Rows and answer of the search within ``max_distance_km``."""
+        request, full = self.request, self.request.max_distance_km
+        radius = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
+        while True:
+            near = _near(self.store, self.point, radius, request.needs, self.tiers)
+            rows = near + self.area_rows
+            if radius < full and not _enough(near, request):
+                radius = min(full, radius * RADIUS_GROWTH)
+                continue
+            result = self.match(rows)
+            if radius >= full:
+                return rows, result
+            needed = _radius_needed(result, request)
+            if needed is not None and needed <= radius * (1 - 1e-5):
+                return rows, result
+            radius = min(full, radius * RADIUS_GROWTH if needed is None else needed * 1.001)
+
+    def beyond(
+        self, rows: list[CandidateRow], unmet: list[str]
+    ) -> tuple[list[CandidateRow], matching.MatchResult]:
+        """Add services beyond ``max_distance_km`` for the ``unmet`` needs' ``nearest_beyond``."""
+        radius = self.request.max_distance_km
+        while True:
+            radius = min(WIDER_RADIUS_KM, radius * RADIUS_GROWTH)
+            wider = rows + _near(self.store, self.point, radius, unmet, self.tiers)
+            result = self.match(wider)
+            reach = radius * (1 - 1e-5)
+            found = [n.nearest_beyond for n in result.needs if n.need in unmet]
+            if radius >= WIDER_RADIUS_KM or all(
+                rec is not None and (rec.distance_km or 0.0) <= reach for rec in found
+            ):
+                return wider, result
+
+
+def _enough(near: list[CandidateRow], request: matching.MatchRequest) -> bool:
+    """Whether ``near`` holds at least ``limit`` services for every need (else widen at once)."""
+    counts = {need: 0 for need in request.needs}
+    for row in near:
+        for need in row.service["needs"]:
+            if need in counts:
+                counts[need] += 1
+    return min(counts.values()) >= request.limit
 
 
 def _radius_needed(result: matching.MatchResult, request: matching.MatchRequest) -> float | None:
@@ -148,14 +192,22 @@ def _radius_needed(result: matching.MatchResult, request: matching.MatchRequest)
     return needed
 
 
-def _candidates(rows: list[CandidateRow], point: Point) -> list[matching.Candidate]:
+def _candidates(
+    rows: list[CandidateRow],
+    point: Point,
+    made: dict[tuple[str, str | None], matching.Candidate] | None = None,
+) -> list[matching.Candidate]:
+    """One candidate per (service, location) of ``rows``, reusing those already in ``made``."""
+    made = {} if made is None else made
     seen: set[tuple[str, str | None]] = set()
     candidates = []
     for row in rows:
         key = (row.service["id"], row.location["id"] if row.location else None)
         if key not in seen:
             seen.add(key)
-            candidates.append(to_candidate(row, point.tz))
+            if key not in made:
+                made[key] = to_candidate(row, point.tz)
+            candidates.append(made[key])
     return candidates
 
 

@@ -471,14 +471,15 @@ def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
 
 def _candidate_rows(conn: sqlite3.Connection, rows: list) -> list[CandidateRow]:  # type: ignore[type-arg]
     """Decode joined (service, organization, location) rows and attach referral partners."""
-    orgs = {json.loads(o)["id"] for _, o, _ in rows}
+    org_docs = {o: json.loads(o) for _, o, _ in rows}  # each organization decoded once
+    orgs = {doc["id"] for doc in org_docs.values()}
     partners: dict[str, set[str]] = {}
     if orgs:
         for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
             partners.setdefault(from_id, set()).add(to_id)
     result = []
     for service, org, location in rows:
-        org_doc = json.loads(org)
+        org_doc = org_docs[org]
         result.append(
             CandidateRow(
                 service=json.loads(service),

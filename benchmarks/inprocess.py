@@ -1,0 +1,129 @@
+"""The matcher end to end in-process: what ``POST /api/v1/match`` does, minus HTTP.
+
+One timed call validates the body with the API's own schema, describes the point with the
+gazetteer (:func:`directory.matchmaker.point_from`), runs :func:`directory.matchmaker.run_match`
+on the store (candidate search, the pure matcher, the JSON view) and serialises the answer with
+``json.dumps``, as ``jsonify`` would. The audience is the public one; ``at`` is fixed (a Tuesday,
+10:00 in Kinshasa) so that opening hours, and so the work done, do not depend on when the
+benchmark runs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from benchmarks.datagen import Generator
+from directory import matchmaker
+from directory.api.match import MatchRequestSchema
+from directory.store.base import Store
+
+AT = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+SCENARIOS: dict[str, dict[str, Any]] = {
+    "1 need": {"needs": ["medical"]},
+    "3 needs + care plan": {
+        "needs": ["medical", "psychosocial", "legal"],
+        "hours_since_incident": 30,
+        "sex": "female",
+        "age": 24,
+    },
+}
+"""Request bodies without their location. The second is inside the PEP window (urgent)."""
+
+
+def query_points(size: int, count: int, seed: int) -> list[tuple[float, float]]:
+    """``count`` search points drawn like the services, the same for every method."""
+    rng = random.Random(f"points:{seed}")  # noqa: S311 - reproducible, not secret
+    gen = Generator(size, seed)
+    return [gen.point(rng) for _ in range(count)]
+
+
+def match_once(store: Store, body: dict[str, Any]) -> str:
+    """One in-process match, as the endpoint does it; returns the JSON text."""
+    data = MatchRequestSchema().load(body)
+    where = data.pop("location")
+    point = matchmaker.point_from(where["lat"], where["lon"])
+    options = {
+        **data,
+        "needs": tuple(data["needs"]),
+        "languages": frozenset(data.get("languages", ())),
+        "accessibility": frozenset(data.get("accessibility", ())),
+        "at": AT,
+    }
+    return json.dumps(matchmaker.run_match(store, point, options, "public"), ensure_ascii=False)
+
+
+def body_for(scenario: str, point: tuple[float, float]) -> dict[str, Any]:
+    """The request body of ``scenario`` at ``point``."""
+    return {"location": {"lat": point[0], "lon": point[1]}, **SCENARIOS[scenario]}
+
+
+def time_calls(fn: Callable[[Any], object], args: list[Any], passes: int) -> list[float]:
+    """Milliseconds of each call of ``fn`` over ``args``, ``passes`` times (one warm-up pass)."""
+    for a in args[: max(1, len(args) // 4)]:
+        fn(a)
+    times = []
+    for _ in range(passes):
+        for a in args:
+            start = time.perf_counter()
+            fn(a)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def stats(times_ms: list[float], passes: int = 1) -> dict[str, float]:
+    """Median, mean, p99 and the spread of per-pass medians, in milliseconds."""
+    ordered = sorted(times_ms)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    per_pass = [statistics.median(chunk) for chunk in _chunks(times_ms, passes)]
+    return {
+        "median": round(statistics.median(ordered), 3),
+        "mean": round(statistics.fmean(ordered), 3),
+        "p99": round(p99, 3),
+        "pass_medians": [round(m, 3) for m in per_pass],
+        "n": len(ordered),
+    }
+
+
+def _chunks(values: list[float], parts: int) -> list[list[float]]:
+    size = max(1, len(values) // max(1, parts))
+    return [values[i : i + size] for i in range(0, len(values), size)][:parts]
+
+
+def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, int]:
+    """Compare the widening search with the full-radius search on every point and scenario.
+
+    Returns the number of comparisons and of differing answers (which must be 0).
+    """
+    compared = differing = 0
+    saved = matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH
+    for scenario in SCENARIOS:
+        for p in points:
+            body = body_for(scenario, p)
+            fast = match_once(store, dict(body))
+            # One step to max_distance_km, one to the wider radius: the search before widening.
+            matchmaker.FIRST_RADIUS_KM = matchmaker.RADIUS_GROWTH = float("inf")
+            try:
+                full = match_once(store, dict(body))
+            finally:
+                matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH = saved
+            compared += 1
+            differing += fast != full
+    return {"compared": compared, "differing": differing}
+
+
+def bench_store(
+    store: Store, points: list[tuple[float, float]], passes: int
+) -> dict[str, dict[str, Any]]:
+    """Median and p99 of both scenarios on ``store`` over ``points``."""
+    results = {}
+    for scenario in SCENARIOS:
+        bodies = [body_for(scenario, p) for p in points]
+        times = time_calls(lambda b: match_once(store, b), bodies, passes)
+        results[scenario] = stats(times, passes)
+    return results
