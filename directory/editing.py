@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import abort
 from marshmallow import ValidationError
 
 from directory import workflow
-from directory.auth import Principal
+from directory.auth import Principal, can_write, current_principal
 from directory.schemas import canonical
+from directory.store import get_store
 from directory.store.base import Document, Store, VersionConflict
 
 IMMUTABLE = ("organization_id",)
@@ -28,6 +30,14 @@ class EditResult:
 
     listing: Document
     pending: tuple[Document, ...] = ()
+
+
+def read_writable(kind: str, entity_id: str) -> Document:
+    """The listing if the caller may change it; 404 otherwise (exactly like a missing one)."""
+    doc = get_store().get(kind, entity_id)
+    if doc is None or not can_write(current_principal(), kind, doc):
+        abort(404)
+    return doc
 
 
 def apply_edit(

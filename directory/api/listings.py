@@ -98,7 +98,7 @@ def listing_blueprint(kind: str) -> Blueprint:
         @blp.doc(responses={"200": {"description": "Every change, oldest first."}})
         def get(self, entity_id: uuid.UUID) -> Response:
             """Every recorded change of this listing: who, when, old and new values."""
-            doc = read_writable(kind, str(entity_id))
+            doc = editing.read_writable(kind, str(entity_id))
             changes = get_store().history(kind, doc["id"])
             return jsonify(items=[_change_json(c) for c in changes])
 
@@ -143,7 +143,7 @@ def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Respon
     A provider's changes of sensitive fields go to the moderation queue instead (202).
     """
     version = expected_version()
-    current = read_writable(kind, entity_id)
+    current = editing.read_writable(kind, entity_id)
     result = editing.apply_edit(get_store(), current_principal(), kind, current, changes, version)
     if not result.pending:
         return with_etag(jsonify(result.listing), 200)
@@ -161,14 +161,6 @@ def read_visible(kind: str, entity_id: str) -> Document:
     if shown is None:
         abort(404)
     return shown
-
-
-def read_writable(kind: str, entity_id: str) -> Document:
-    """The listing if the caller may change it; 404 otherwise (exactly like a missing one)."""
-    doc = get_store().get(kind, entity_id)
-    if doc is None or not can_write(current_principal(), kind, doc):
-        abort(404)
-    return doc
 
 
 def _change_json(change: Any) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from directory import workflow
+from directory import editing, workflow
 from directory.api.etag import expected_version, with_etag
-from directory.auth import access, can_write, current_principal
+from directory.auth import access, current_principal
 from directory.schemas import StrictSchema
 from directory.store import get_store
-from directory.store.base import KINDS, Document, NotFound
+from directory.store.base import KINDS, NotFound
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Coordinators' review.")
 
@@ -71,7 +71,7 @@ def add_listing_actions(listing_blp: Blueprint, kind: str) -> None:
         def post(self, body: dict[str, int], entity_id: uuid.UUID) -> Response:
             """Revert to an earlier version by appending it as a new version."""
             version = expected_version()
-            current = _writable(kind, str(entity_id))
+            current = editing.read_writable(kind, str(entity_id))
             try:
                 stored = workflow.revert(get_store(), kind, current, body["version"], version,
                                          current_principal().actor)  # fmt: skip
@@ -80,16 +80,9 @@ def add_listing_actions(listing_blp: Blueprint, kind: str) -> None:
             return with_etag(jsonify(stored), 200)
 
 
-def _writable(kind: str, entity_id: str) -> Document:
-    doc = get_store().get(kind, entity_id)
-    if doc is None or not can_write(current_principal(), kind, doc):
-        abort(404)
-    return doc
-
-
 def _stamp(kind: str, entity_id: str, field: str) -> Response:
     version = expected_version()
-    current = _writable(kind, entity_id)
+    current = editing.read_writable(kind, entity_id)
     stored = workflow.stamp(get_store(), kind, current, field, version, current_principal().actor)
     return with_etag(jsonify(stored), 200)
 

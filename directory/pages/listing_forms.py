@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
 from directory.store.base import Change, Document
@@ -17,6 +18,14 @@ from directory.store.base import Change, Document
 DAYS = range(7)
 SLOTS = range(2)
 PHONE_ROWS = range(3)
+
+
+def form_version() -> int:
+    """The listing version the submitted form was read at (400 if the form lacks it)."""
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400, description="The form lacks the version it was read at.")
 
 
 def changes_from_form(kind: str, form: MultiDict[str, str], current: Document) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
@@ -55,7 +55,7 @@ def listings() -> str:
 def edit(plural: str, entity_id: Any) -> str | tuple[str, int] | Response:
     """The edit form of one listing; saving applies the edit (or holds sensitive fields)."""
     kind = KINDS[plural]
-    current = _writable(kind, str(entity_id))
+    current = editing.read_writable(kind, str(entity_id))
     if request.method == "GET":
         return render_edit(kind, current, current, {})
     changes = listing_forms.changes_from_form(kind, request.form, current)
@@ -67,10 +67,10 @@ def edit(plural: str, entity_id: Any) -> str | tuple[str, int] | Response:
 def confirm(plural: str, entity_id: Any) -> Response:
     """ "Still accurate": re-confirm the listing without changing it."""
     kind = KINDS[plural]
-    current = _writable(kind, str(entity_id))
+    current = editing.read_writable(kind, str(entity_id))
     try:
-        workflow.stamp(get_store(), kind, current, "last_confirmed_at", _form_version(),
-                       current_principal().actor)  # fmt: skip
+        version, actor = listing_forms.form_version(), current_principal().actor
+        workflow.stamp(get_store(), kind, current, "last_confirmed_at", version, actor)
         flash(_("Merci : la fiche est confirmée exacte."))
     except VersionConflict:
         flash(_("La fiche a changé entre-temps ; vérifiez-la puis confirmez à nouveau."))
@@ -81,12 +81,12 @@ def confirm(plural: str, entity_id: Any) -> Response:
 @access("writer")
 def capacity(entity_id: Any) -> Response:
     """One tap: one bed more or one bed fewer available now."""
-    current = _writable("service", str(entity_id))
+    current = editing.read_writable("service", str(entity_id))
     step = 1 if request.form.get("delta") == "+1" else -1
     changes = listing_forms.capacity_change(current, step)
     try:
         editing.apply_edit(get_store(), current_principal(), "service", current, changes,
-                           _form_version())  # fmt: skip
+                           listing_forms.form_version())  # fmt: skip
     except (VersionConflict, ValidationError):
         flash(_("La capacité n'a pas pu être changée ; rechargez la page."))
     return redirect(_home(current))
@@ -97,7 +97,7 @@ def capacity(entity_id: Any) -> Response:
 def history(plural: str, entity_id: Any) -> str:
     """Every change of the listing: who, when, and what changed."""
     kind = KINDS[plural]
-    current = _writable(kind, str(entity_id))
+    current = editing.read_writable(kind, str(entity_id))
     changes = get_store().history(kind, current["id"])
     rows = [listing_forms.change_row(c) for c in reversed(changes)]
     return render_template("listing_history.html", kind=kind, doc=current, rows=rows)
@@ -117,7 +117,7 @@ def render_edit(kind: str, current: Document, shown: Document, errors: dict[str,
 def _save(kind: str, current: Document, changes: dict[str, Any]) -> Any:
     try:
         result = editing.apply_edit(get_store(), current_principal(), kind, current, changes,
-                                    _form_version())  # fmt: skip
+                                    listing_forms.form_version())  # fmt: skip
     except ValidationError as exc:
         errors = flatten_field_errors(exc.messages)
         return render_edit(kind, current, {**current, **changes}, errors), 422
@@ -129,20 +129,6 @@ def _save(kind: str, current: Document, changes: dict[str, Any]) -> Any:
     else:
         flash(_("Enregistré."))
     return redirect(_home(result.listing))
-
-
-def _writable(kind: str, entity_id: str) -> Document:
-    doc = get_store().get(kind, entity_id)
-    if doc is None or not can_write(current_principal(), kind, doc):
-        abort(404)
-    return doc
-
-
-def _form_version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        abort(400, description="The form lacks the version it was read at.")
 
 
 def _home(doc: Document) -> str:

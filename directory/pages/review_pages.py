@@ -65,7 +65,7 @@ def verify(kind: str, entity_id: Any) -> Response:
     if current is None:
         abort(404)
     try:
-        workflow.stamp(store, kind, current, "last_verified_at", _version(),
+        workflow.stamp(store, kind, current, "last_verified_at", listing_forms.form_version(),
                        current_principal().actor)  # fmt: skip
         flash(_("Fiche vérifiée."))
     except VersionConflict:
@@ -96,7 +96,8 @@ def revert(kind: str, entity_id: Any) -> Response:
         abort(404)
     try:
         to_version = int(request.form.get("to_version", ""))
-        workflow.revert(store, kind, current, to_version, _version(), current_principal().actor)
+        version, actor = listing_forms.form_version(), current_principal().actor
+        workflow.revert(store, kind, current, to_version, version, actor)
         flash(_("La fiche a été rétablie (une nouvelle version a été ajoutée)."))
     except (ValueError, NotFound, VersionConflict, ValidationError, BrokenReference):
         flash(_("Impossible de rétablir cette version."))
@@ -139,10 +140,3 @@ def set_active(user_id: Any, action: str) -> Response:
     if action == "deactivate":
         end_sessions_of(user.id)
     return redirect(lang_url("review_pages.accounts"))
-
-
-def _version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        abort(400, description="The form lacks the version it was read at.")
