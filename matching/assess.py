@@ -71,8 +71,9 @@ def assess(candidate: Candidate, request: MatchRequest, urgency: Urgency | None)
         distance = geo.distance_km(request.lat, request.lon, candidate.lat, candidate.lon)
         minutes = geo.travel_minutes_exact(distance, request.mode)
         travel = geo.travel_minutes(distance, request.mode)
-    open_now = hours.is_open(candidate.hours, candidate.tz, request.at, candidate.always_open)
-    next_open = hours.next_opening(candidate.hours, candidate.tz, request.at, candidate.always_open)
+    open_now, next_open = hours.opening_state(
+        candidate.hours, candidate.tz, request.at, candidate.always_open
+    )
     eligible = frozenset(
         need
         for need in request.needs

@@ -7,6 +7,7 @@ strings; lists are comma-separated in a fixed order; instants are ISO 8601 in th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from . import filters, rank
@@ -76,16 +77,16 @@ def reasons(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[N
     features = request.accessibility - (filters.PHYSICAL_ACCESSIBILITY if c.remote else set())
     if features:
         notes.append(_note("accessible", features=_joined(sorted(features))))
-    spoken = sorted(request.languages & c.languages)
-    if spoken:
+    if _speaks_language(c, request):
+        spoken = sorted(request.languages & c.languages)
         notes.append(_note("speaks_language", languages=_joined(spoken)))
-    if a.has_point and len(a.eligible) >= 2:
+    if _one_stop(a):
         met = [need for need in request.needs if need in a.eligible]
         notes.append(_note("one_stop", needs=_joined(met), count=str(len(met))))
     if filters.SHELTER in needs and not c.remote and c.capacity_available is not None:
         notes.append(_note("has_capacity", places=str(c.capacity_available)))
     days = verification_days(c, request.at)
-    if days is not None and days <= RECENT_DAYS:
+    if _recently_verified(days):
         notes.append(_note("recently_verified", days=str(days)))
     if not a.has_point:
         notes.append(_note("covers_area"))
@@ -120,13 +121,13 @@ def warnings(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[
     days = verification_days(c, request.at)
     if days is None:
         notes.append(_note("unverified"))
-    elif days > STALE_DAYS:
+    elif _stale(days):
         notes.append(_note("stale_listing", days=str(days)))
-    if filters.SHELTER in needs and not c.remote and c.capacity_available is None:
+    if _capacity_unknown(c, needs):
         notes.append(_note("capacity_unknown"))
     if c.stock_out:
         notes.append(_note("stock_out", items=_joined(sorted(c.stock_out))))
-    if request.languages and c.languages and not request.languages & c.languages:
+    if _no_common_language(c, request):
         notes.append(_note("no_common_language", languages=_joined(sorted(c.languages))))
     if _age_limits_unchecked(c, request):
         bounds = {"min_age": c.min_age, "max_age": c.max_age}
@@ -136,6 +137,79 @@ def warnings(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[
     if a.withheld:
         notes.append(_note("location_withheld"))
     return tuple(notes)
+
+
+# The conditions of the notes that adjust a score (rank.ADJUSTMENTS), shared by the notes
+# themselves and by :func:`adjustments`, which scores without writing the notes.
+
+
+def _speaks_language(c: Candidate, request: MatchRequest) -> bool:
+    return bool(request.languages & c.languages)
+
+
+def _one_stop(a: Assessed) -> bool:
+    return a.has_point and len(a.eligible) >= 2
+
+
+def _recently_verified(days: int | None) -> bool:
+    return days is not None and days <= RECENT_DAYS
+
+
+def _stale(days: int) -> bool:
+    return days > STALE_DAYS
+
+
+def _capacity_unknown(c: Candidate, needs: Sequence[str]) -> bool:
+    return filters.SHELTER in needs and not c.remote and c.capacity_available is None
+
+
+def _no_common_language(c: Candidate, request: MatchRequest) -> bool:
+    return bool(request.languages and c.languages and not request.languages & c.languages)
+
+
+def adjustments(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[Note, ...]:
+    """The notes of ``a``'s reasons and warnings for ``needs`` whose codes adjust its score,
+    in the order they appear there, without parameters: what :func:`rank.score` reads."""
+    c = a.candidate
+    days = verification_days(c, request.at)
+    flags = (
+        ("speaks_language", _speaks_language(c, request)),
+        ("one_stop", _one_stop(a)),
+        ("recently_verified", _recently_verified(days)),
+        ("unverified", days is None),
+        ("stale_listing", days is not None and _stale(days)),
+        ("capacity_unknown", _capacity_unknown(c, needs)),
+        ("no_common_language", _no_common_language(c, request)),
+    )
+    return tuple(_ADJUSTING[code] for code, on in flags if on)
+
+
+_ADJUSTING = {code: Note(code) for code in rank.ADJUSTMENTS}
+
+
+def score(
+    a: Assessed, needs: Sequence[str], request: MatchRequest, urgency: Urgency | None
+) -> float:
+    """The score :func:`recommend` gives ``a`` for ``needs``, without explaining it."""
+    if a.minutes is None:
+        return 0.0
+    urgent = urgency is not None and URGENT_NEED in needs
+    return rank.score(a.minutes, adjustments(a, needs, request), urgent)
+
+
+def unexplained(
+    a: Assessed, needs: Sequence[str], request: MatchRequest, urgency: Urgency | None
+) -> Recommendation:
+    """The recommendation :func:`recommend` makes, but without its reasons and warnings: enough
+    to rank it; :func:`recommend` explains the few that are shown."""
+    return Recommendation(
+        candidate=a.candidate,
+        distance_km=a.distance_km,
+        travel_minutes=a.travel_minutes,
+        open_now=a.open_now,
+        next_open=a.next_open,
+        score=score(a, needs, request, urgency),
+    )
 
 
 def recommend(
@@ -149,20 +223,8 @@ def recommend(
 
     Point-less candidates score ``0.0`` (they are ordered by name, never by score).
     """
-    why = reasons(a, needs, request)
-    caveats = warnings(a, needs, request) + tuple(extra_warnings)
-    if a.minutes is None:
-        score = 0.0
-    else:
-        urgent = urgency is not None and URGENT_NEED in needs
-        score = rank.score(a.minutes, why + caveats, urgent)
-    return Recommendation(
-        candidate=a.candidate,
-        distance_km=a.distance_km,
-        travel_minutes=a.travel_minutes,
-        open_now=a.open_now,
-        next_open=a.next_open,
-        score=score,
-        reasons=why,
-        warnings=caveats,
+    return replace(
+        unexplained(a, needs, request, urgency),
+        reasons=reasons(a, needs, request),
+        warnings=warnings(a, needs, request) + tuple(extra_warnings),
     )

@@ -64,6 +64,15 @@ def local_time(at: datetime, tz: str) -> datetime:
     return at.astimezone(zone(tz))
 
 
+@lru_cache(maxsize=256)
+def week_position(at: datetime, tz: str) -> tuple[datetime, float]:
+    """The naive wall-clock Monday 00:00 of ``at``'s week in zone ``tz``, and the seconds from it
+    to ``at`` (cached: a match asks the same few instants and zones for every candidate)."""
+    local = local_time(at, tz)
+    monday = _monday(local)
+    return monday, (local.replace(tzinfo=None) - monday).total_seconds()
+
+
 def _monday(local: datetime) -> datetime:
     """Naive wall-clock Monday 00:00 of the week containing ``local``."""
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
@@ -74,6 +83,22 @@ def _covers(spans: tuple[tuple[int, int], ...], now: float) -> bool:
     return any(start <= t < end for start, end in spans for t in (now, now + WEEK))
 
 
+def opening_state(
+    hours: tuple[OpeningHours, ...], tz: str, at: datetime, always_open: bool = False
+) -> tuple[bool, datetime | None]:
+    """``(is_open(...), next_opening(...))`` for the same arguments, computed together."""
+    if always_open:
+        return True, None
+    spans = weekly_spans(hours)
+    monday, now = week_position(at, tz)
+    if _covers(spans, now):
+        return True, None
+    if not spans:
+        return False, None
+    start = min(start if start > now else start + WEEK for start, _ in spans)
+    return False, (monday + timedelta(seconds=start)).replace(tzinfo=zone(tz))
+
+
 def is_open(
     hours: tuple[OpeningHours, ...], tz: str, at: datetime, always_open: bool = False
 ) -> bool:
@@ -82,11 +107,7 @@ def is_open(
     ``always_open`` (24/7) is open whatever the hours say. No hours and not ``always_open`` is
     "not known to be open": ``False``.
     """
-    if always_open:
-        return True
-    local = local_time(at, tz)
-    now = (local.replace(tzinfo=None) - _monday(local)).total_seconds()
-    return _covers(weekly_spans(hours), now)
+    return opening_state(hours, tz, at, always_open)[0]
 
 
 def next_opening(
@@ -97,13 +118,4 @@ def next_opening(
     ``None`` when it is open at ``at`` (or ``always_open``) and when no opening hours are recorded.
     The answer is always within one week after ``at``.
     """
-    spans = weekly_spans(hours)
-    if always_open or not spans:
-        return None
-    local = local_time(at, tz)
-    monday = _monday(local)
-    now = (local.replace(tzinfo=None) - monday).total_seconds()
-    if _covers(spans, now):
-        return None
-    start = min(start if start > now else start + WEEK for start, _ in spans)
-    return (monday + timedelta(seconds=start)).replace(tzinfo=zone(tz))
+    return opening_state(hours, tz, at, always_open)[1]

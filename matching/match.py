@@ -19,6 +19,7 @@ from .model import (
     MODES,
     SEXES,
     Candidate,
+    CarePlanStop,
     MatchRequest,
     MatchResult,
     NeedResult,
@@ -71,23 +72,58 @@ def match(request: MatchRequest, candidates: Iterable[Candidate]) -> MatchResult
     validate(request)
     urgency = medical_urgency(request)
     assessed = [assess(c, request, urgency) for c in candidates]
+    explainer = _Explainer(assessed, request, urgency)
     ranked: dict[str, list[Recommendation]] = {}
     results = []
     for need in request.needs:
-        need_urgency = urgency if need == URGENT_NEED else None
         ranked[need] = rank.order(
-            explain.recommend(a, (need,), request, need_urgency)
+            explainer.unexplained(a, need)
             for a in assessed
             if a.has_point and a.in_reach and a.passes(need)
         )
-        results.append(_need_result(need, ranked[need], assessed, request, need_urgency))
+        results.append(_need_result(need, ranked[need], assessed, request, explainer))
     hotlines = _hotlines(assessed, request, urgency)
     urgent = [URGENT_NEED] if urgency is not None else []
     stops, uncovered = care_plan(ranked, urgent, request.mode)
     results = [_with_hotline_message(r, hotlines) for r in results]
     return MatchResult(
-        needs=tuple(results), care_plan=stops, hotlines=hotlines, uncovered=uncovered
+        needs=tuple(results),
+        care_plan=tuple(explainer.stop(stop) for stop in stops),
+        hotlines=hotlines,
+        uncovered=uncovered,
     )
+
+
+class _Explainer:
+    """Ranks with unexplained recommendations and explains only those the answer shows.
+
+    Ranking every candidate needs only its score (:func:`explain.unexplained`); the few that
+    are shown get their reasons and warnings from :func:`explain.recommend`, exactly as if
+    every one had been explained.
+    """
+
+    def __init__(
+        self, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+    ) -> None:
+        self.by_candidate = {id(a.candidate): a for a in assessed}
+        self.request, self.urgency = request, urgency
+
+    def urgency_for(self, need: str) -> Urgency | None:
+        """The clinical urgency that applies to ``need``'s list (only the urgent need's)."""
+        return self.urgency if need == URGENT_NEED else None
+
+    def unexplained(self, a: Assessed, need: str) -> Recommendation:
+        """``a``'s scored recommendation for ``need``, without notes."""
+        return explain.unexplained(a, (need,), self.request, self.urgency_for(need))
+
+    def explained(self, rec: Recommendation, need: str) -> Recommendation:
+        """The full recommendation of ``rec``'s candidate for ``need``."""
+        a = self.by_candidate[id(rec.candidate)]
+        return explain.recommend(a, (need,), self.request, self.urgency_for(need))
+
+    def stop(self, stop: CarePlanStop) -> CarePlanStop:
+        """``stop`` with its recommendation explained (it comes from its first need's list)."""
+        return replace(stop, recommendation=self.explained(stop.recommendation, stop.needs[0]))
 
 
 def _need_result(
@@ -95,18 +131,20 @@ def _need_result(
     ranked: Sequence[Recommendation],
     assessed: Sequence[Assessed],
     request: MatchRequest,
-    urgency: Urgency | None,
+    explainer: _Explainer,
 ) -> NeedResult:
     """The lists for one need, and when they are empty, what to do instead."""
+    urgency = explainer.urgency_for(need)
     remote = sorted(
         (
-            explain.recommend(a, (need,), request, urgency)
+            explainer.unexplained(a, need)
             for a in assessed
             if not a.has_point and a.in_reach and a.passes(need)
         ),
         key=rank.name_key,
     )[: request.limit]
-    selected = rank.select(ranked, request.limit)
+    remote = [explainer.explained(rec, need) for rec in remote]
+    selected = tuple(explainer.explained(rec, need) for rec in rank.select(ranked, request.limit))
     messages: list[Note] = []
     if urgency is not None:
         messages.append(_urgency_note("urgent", urgency))

@@ -6,8 +6,10 @@ nearest eligible service is never missing, that distances agree with geopy withi
 every list is in the documented order.
 """
 
+import importlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
@@ -15,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matcher_factories import EAST_TZ, KINSHASA_TZ
 
-from matching import Alert, Candidate, MatchRequest, OpeningHours, geo, match, rank
+from matching import Alert, Candidate, MatchRequest, OpeningHours, explain, geo, match, rank
 from matching.model import NEEDS
 
 WEEK_START = datetime(2026, 11, 30, tzinfo=UTC)
+MATCH_MODULE = importlib.import_module("matching.match")  # the package exports its function
 TOLERANCE = 1e-3
 SOME_NEEDS = ("medical", "psychosocial", "legal", "shelter", "complaint")
 
@@ -336,6 +339,17 @@ def care_plan_covers_what_can_be_covered(req, cs, result):
         assert stop.recommendation.distance_km is not None
 
 
+def match_explaining_everything(req, cs):
+    """The match as it was before only shown results were explained: every candidate ranked
+    with its full recommendation (reasons and warnings, and the score they give)."""
+
+    def explained(self, a, need):
+        return explain.recommend(a, (need,), self.request, self.urgency_for(need))
+
+    with mock.patch.object(MATCH_MODULE._Explainer, "unexplained", explained):
+        return match(req, cs)
+
+
 PROPERTIES = (
     no_result_violates_a_hard_filter,
     nearest_eligible_is_never_missing,
@@ -353,6 +367,7 @@ def test_match_agrees_with_the_oracle(scenario):
     for check in PROPERTIES:
         check(req, cs, result)
     assert match(req, list(reversed(cs))) == result  # candidate order does not matter
+    assert match_explaining_everything(req, cs) == result
     if req.audience == "public":  # moving confidential locations changes nothing public
         moved = [
             replace(c, lat=req.lat, lon=req.lon) if c.confidentiality == "confidential" else c
