@@ -101,17 +101,19 @@ def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, in
     Returns the number of comparisons and of differing answers (which must be 0).
     """
     compared = differing = 0
-    saved = matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH
+    saved = matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH, matchmaker.CONFIDENTIAL_BATCH
     for scenario in SCENARIOS:
         for p in points:
             body = body_for(scenario, p)
             fast = match_once(store, dict(body))
             # One step to max_distance_km, one to the wider radius: the search before widening.
             matchmaker.FIRST_RADIUS_KM = matchmaker.RADIUS_GROWTH = float("inf")
+            matchmaker.CONFIDENTIAL_BATCH = float("inf")  # every confidential service
             try:
                 full = match_once(store, dict(body))
             finally:
-                matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH = saved
+                (matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH,
+                 matchmaker.CONFIDENTIAL_BATCH) = saved  # fmt: skip
             compared += 1
             differing += fast != full
     return {"compared": compared, "differing": differing}

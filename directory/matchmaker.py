@@ -37,6 +37,9 @@ CONDITIONAL_BONUSES = {
 }
 """Score bonuses that cannot apply to some requests; any other bonus is assumed possible."""
 ACCESSIBILITY_CAPABILITIES = frozenset({"sign_language", "wheelchair", "interpreter"})
+CONFIDENTIAL_BATCH = 2
+"""Services at confidential locations are read ``CONFIDENTIAL_BATCH × limit`` at first (see
+:meth:`_Search.covering`)."""
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,7 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
         **options,
     )
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
-    area_rows = []
-    if point.area_pcodes:
-        area_rows = store.candidates_by_area(point.area_pcodes, [*request.needs, *HOTLINE_NEEDS])
-    search = _Search(store, point, request, tiers, area_rows)
+    search = _Search(store, point, request, tiers)
     rows, result = search.widening()
     unmet = [n.need for n in result.needs if not n.results]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
@@ -105,19 +105,39 @@ class _Search:
     Otherwise the radius grows, up to ``max_distance_km``, where the search is the full one.
     Beyond it (needs with nothing in range) only the nearest service matters, so the radius
     grows until that one is found or the wider radius is reached.
+
+    Services matched by the areas they cover are read once (:meth:`covering`).
     """
 
     def __init__(
-        self,
-        store: Store,
-        point: Point,
-        request: matching.MatchRequest,
-        tiers: frozenset[str],
-        area_rows: list[CandidateRow],
+        self, store: Store, point: Point, request: matching.MatchRequest, tiers: frozenset[str]
     ) -> None:
         self.store, self.point, self.request, self.tiers = store, point, request, tiers
-        self.area_rows = area_rows
         self.made: dict[tuple[str, str | None], matching.Candidate] = {}
+        self.area_rows = self.covering() if point.area_pcodes else []
+
+    def covering(self) -> list[CandidateRow]:
+        """Every remote service covering the point's areas, and of the services at confidential
+        locations covering them, the first in name order that the answer can show.
+
+        Those (point-less, not remote) appear only in a need's ``remote`` list: its first
+        ``limit`` passing point-less candidates in name order, hotlines included. Once a prefix
+        of them in that order (the store's) holds ``limit`` passing ones for every need, the
+        rest cannot change the answer; the prefix doubles until it does or holds them all.
+        """
+        request = self.request
+        rows = self.store.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
+        remote = [row for row in rows if row.remote]
+        hidden = [row for row in rows if not row.remote]
+        taken = min(len(hidden), request.limit * CONFIDENTIAL_BATCH)
+        while taken < len(hidden) and not self._shows_enough(hidden[:taken]):
+            taken = min(len(hidden), taken * 2)
+        return remote + hidden[:taken]
+
+    def _shows_enough(self, rows: list[CandidateRow]) -> bool:
+        """Whether ``rows`` alone fill every need's ``remote`` list up to ``limit``."""
+        result = self.match(rows)
+        return all(len(need.remote) >= self.request.limit for need in result.needs)
 
     def match(self, rows: list[CandidateRow]) -> matching.MatchResult:
         """The matcher's answer on ``rows`` (each row converted once per request)."""

@@ -250,7 +250,7 @@ def national_hotlines(store: Store) -> list[dict[str, Any]]:
     is involved, so this is the same for every visitor.
     """
     provinces = frozenset(pcode for pcode, _ in get_gazetteer().provinces())
-    rows = [r for r in store.candidates_by_area(provinces, HOTLINE_NEEDS) if r.service["remote"]]
+    rows = [r for r in store.candidates_by_area(provinces, (), HOTLINE_NEEDS) if r.remote]
     rows = [r for r in rows if provinces <= set(r.service["service_area"] or provinces)]
     if not rows:
         return []

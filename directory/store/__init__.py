@@ -58,7 +58,11 @@ def open_store(config: dict[str, Any]) -> Store:
     if kind == "sqlite":
         from directory.store.sqlite import SqliteStore
 
-        return SqliteStore(config["DATABASE"], busy_timeout=float(config["DB_TIMEOUT"]))
+        return SqliteStore(
+            config["DATABASE"],
+            busy_timeout=float(config["DB_TIMEOUT"]),
+            cache_mb=int(config.get("SQLITE_CACHE_MB", 64)),
+        )
     if kind == "neo4j":
         from directory.store.neo4j import Neo4jStore
 

@@ -11,8 +11,9 @@ lock errors into :class:`StoreUnavailable`, which the web layer answers with 503
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 KINDS: tuple[str, ...] = ("organization", "location", "service")
@@ -100,14 +101,86 @@ class Change:
     new: Document | None
 
 
-@dataclass(frozen=True)
-class CandidateRow:
-    """A service offered at a location (or remotely) with its organization, for the matcher."""
+class LazyDocument:
+    """A document kept as the JSON text the store read, decoded on first use and then kept.
 
-    service: Document
-    organization: Document
-    location: Document | None = None
-    refers_to: frozenset[str] = field(default_factory=frozenset)
+    Several rows may share one (an organization with many services is decoded once).
+    """
+
+    __slots__ = ("_doc", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._doc: Document | None = None
+
+    def get(self) -> Document:
+        """The decoded document (the same object on every call)."""
+        if self._doc is None:
+            assert self._text is not None
+            self._doc, self._text = json.loads(self._text), None
+        return self._doc
+
+
+class CandidateRow:
+    """A service offered at a location (or remotely) with its organization, for the matcher.
+
+    Documents may be given decoded or as :class:`LazyDocument`: a row a caller never reads
+    costs no decoding. ``name`` and ``remote`` are the service's, known without decoding it.
+    Rows are equal when their documents and referral partners are.
+    """
+
+    __slots__ = ("_location", "_organization", "_service", "name", "refers_to", "remote")
+
+    def __init__(
+        self,
+        service: Document | LazyDocument,
+        organization: Document | LazyDocument,
+        location: Document | LazyDocument | None = None,
+        refers_to: frozenset[str] = frozenset(),
+        *,
+        name: str | None = None,
+        remote: bool | None = None,
+    ) -> None:
+        self._service, self._organization, self._location = service, organization, location
+        self.refers_to = refers_to
+        self.name: str = self.service["name"] if name is None else name
+        self.remote: bool = bool(self.service["remote"]) if remote is None else remote
+
+    @property
+    def service(self) -> Document:
+        """The service document."""
+        return _decoded(self._service)
+
+    @property
+    def organization(self) -> Document:
+        """The organization document."""
+        return _decoded(self._organization)
+
+    @property
+    def location(self) -> Document | None:
+        """The location document, or None for a row matched by the areas a service covers."""
+        return None if self._location is None else _decoded(self._location)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CandidateRow):
+            return NotImplemented
+        mine = (self.service, self.organization, self.location, self.refers_to)
+        return mine == (other.service, other.organization, other.location, other.refers_to)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable documents: not hashable
+
+    def __repr__(self) -> str:
+        return f"CandidateRow(service={self.name!r}, remote={self.remote})"
+
+
+def area_row_order(name: str, service_id: str) -> tuple[str, str, str]:
+    """The order of ``candidates_by_area`` rows: the matcher's order of point-less results
+    (case-folded name, then name, then service id)."""
+    return (name.casefold(), name, service_id)
+
+
+def _decoded(doc: Document | LazyDocument) -> Document:
+    return doc.get() if isinstance(doc, LazyDocument) else doc
 
 
 @dataclass(frozen=True)
@@ -205,10 +278,16 @@ class Store(Protocol):
         active, or whose organization is not active, are left out. Never a full scan.
         """
 
-    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
-        """Remote services (hotlines) whose ``service_area`` covers any of ``pcodes``, and
-        services at confidential locations whose ``service_area`` covers them, meeting any of
-        ``needs``; returned without their location (the public sees no confidential point).
+    def candidates_by_area(
+        self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
+    ) -> list[CandidateRow]:
+        """Remote services (hotlines) whose ``service_area`` covers any of ``pcodes`` meeting
+        any of ``needs`` or ``hotline_needs``, and services at confidential locations whose
+        ``service_area`` covers them meeting any of ``needs``; returned without their
+        location (the public sees no confidential point).
+
+        Ordered as the matcher orders point-less results (:func:`area_row_order`), with the
+        documents decoded only when read: a caller may stop at the first rows it needs.
         """
 
     def export(self) -> Iterator[tuple[str, Document]]:

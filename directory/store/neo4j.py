@@ -29,6 +29,7 @@ from directory.store.base import (
     Change,
     Conflict,
     Document,
+    LazyDocument,
     ListQuery,
     NotFound,
     Page,
@@ -36,6 +37,7 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
+    area_row_order,
 )
 from directory.store.sqlite import KM_PER_DEGREE_LAT
 from directory.store.text import search_words, utc_now
@@ -245,14 +247,32 @@ class Neo4jStore:
 
         return self._run(False, work)
 
-    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
+    def candidates_by_area(
+        self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
+    ) -> list[CandidateRow]:
         """Remote and confidential-location services covering the areas; no location."""
-        params = {"pcodes": sorted(set(pcodes)), "needs": sorted(set(needs))}
+        needs = set(needs)
+        params = {
+            "pcodes": sorted(set(pcodes)),
+            "needs": sorted(needs),
+            "remote_needs": sorted(needs | set(hotline_needs)),
+        }
 
-        def work(tx: neo4j.ManagedTransaction) -> list[CandidateRow]:
-            return _candidate_rows(tx.run(q.CANDIDATES_BY_AREA, params).values())
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
+            return tx.run(q.CANDIDATES_BY_AREA, params).values()
 
-        return self._run(False, work)
+        rows = sorted(self._run(False, work), key=lambda r: area_row_order(r[1], r[0]))
+        orgs: dict[str, LazyDocument] = {}
+        return [
+            CandidateRow(
+                LazyDocument(service),
+                orgs.setdefault(org_id, LazyDocument(org)),
+                refers_to=frozenset(refers_to or ()),
+                name=name,
+                remote=bool(remote),
+            )
+            for _, name, remote, service, org_id, org, refers_to in rows
+        ]
 
     # -- bulk --------------------------------------------------------------------------
 

@@ -171,12 +171,13 @@ RETURN s.doc, o.doc, l.doc, o.refers_to
 CANDIDATES_BY_AREA = """
 MATCH (a:Area)<-[:COVERS]-(s:Service)
 WHERE a.pcode IN $pcodes AND s.status = 'active'
-  AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $needs }
-  AND (s.remote OR EXISTS { (s)-[:AT]->(:Location {confidentiality: 'confidential'}) })
+  AND ((s.remote AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $remote_needs })
+    OR (NOT s.remote AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $needs }
+        AND EXISTS { (s)-[:AT]->(:Location {confidentiality: 'confidential'}) }))
 MATCH (o:Organization)-[:PROVIDES]->(s)
 WHERE o.status = 'active'
 WITH DISTINCT s, o
-RETURN s.doc, o.doc, null, o.refers_to ORDER BY s.id
+RETURN s.id, s.name, s.remote, s.doc, o.id, o.doc, o.refers_to
 """
 
 ADD_TOKEN = """

@@ -25,6 +25,7 @@ from directory.store.base import (
     Change,
     Conflict,
     Document,
+    LazyDocument,
     ListQuery,
     NotFound,
     Page,
@@ -32,6 +33,7 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
+    area_row_order,
 )
 from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query, utc_now
@@ -42,9 +44,12 @@ KM_PER_DEGREE_LAT = 110.5  # the shortest degree of latitude on WGS-84 is 110.57
 class SqliteStore:
     """The :class:`~directory.store.base.Store` contract on one SQLite database file."""
 
-    def __init__(self, path: str | Path, busy_timeout: float = 1.0) -> None:
+    def __init__(self, path: str | Path, busy_timeout: float = 1.0, cache_mb: int = 64) -> None:
+        """``cache_mb`` is each connection's page cache (SQLite's default is 2 MB): with the
+        hot part of the directory in it, a candidate search reads no page from the OS."""
         self.path = str(path)
         self.busy_timeout = busy_timeout
+        self.cache_kib = max(1, int(cache_mb)) * 1024
         self._local = threading.local()
 
     # -- connections and transactions -------------------------------------------------
@@ -62,6 +67,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{self.cache_kib:d}")
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(str(exc)) from exc
         self._local.conn, self._local.pid = conn, os.getpid()
@@ -212,12 +218,31 @@ class SqliteStore:
             rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
             return _candidate_rows(conn, rows)
 
-    def candidates_by_area(self, pcodes: Iterable[str], needs: Iterable[str]) -> list[CandidateRow]:
+    def candidates_by_area(
+        self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
+    ) -> list[CandidateRow]:
         """Remote and confidential-location services covering the areas; no location."""
-        params = (json.dumps(sorted(set(pcodes))), json.dumps(sorted(set(needs))))
+        needs = set(needs)
+        params = {
+            "pcodes": json.dumps(sorted(set(pcodes))),
+            "needs": json.dumps(sorted(needs)),
+            "remote_needs": json.dumps(sorted(needs | set(hotline_needs))),
+        }
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_BY_AREA, params).fetchall()
-            return _candidate_rows(conn, [(s, o, None) for s, o in rows])
+            rows.sort(key=lambda r: area_row_order(r[1], r[0]))
+            partners = _partners(conn, {r[4] for r in rows})
+        orgs: dict[str, LazyDocument] = {}
+        return [
+            CandidateRow(
+                LazyDocument(service),
+                orgs.setdefault(org_id, LazyDocument(org)),
+                refers_to=partners.get(org_id, frozenset()),
+                name=name,
+                remote=bool(remote),
+            )
+            for _, name, remote, service, org_id, org in rows
+        ]
 
     # -- bulk --------------------------------------------------------------------------
 
@@ -472,11 +497,7 @@ def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
 def _candidate_rows(conn: sqlite3.Connection, rows: list) -> list[CandidateRow]:  # type: ignore[type-arg]
     """Decode joined (service, organization, location) rows and attach referral partners."""
     org_docs = {o: json.loads(o) for _, o, _ in rows}  # each organization decoded once
-    orgs = {doc["id"] for doc in org_docs.values()}
-    partners: dict[str, set[str]] = {}
-    if orgs:
-        for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
-            partners.setdefault(from_id, set()).add(to_id)
+    partners = _partners(conn, {doc["id"] for doc in org_docs.values()})
     result = []
     for service, org, location in rows:
         org_doc = org_docs[org]
@@ -485,7 +506,16 @@ def _candidate_rows(conn: sqlite3.Connection, rows: list) -> list[CandidateRow]:
                 service=json.loads(service),
                 organization=org_doc,
                 location=json.loads(location) if location else None,
-                refers_to=frozenset(partners.get(org_doc["id"], ())),
+                refers_to=partners.get(org_doc["id"], frozenset()),
             )
         )
     return result
+
+
+def _partners(conn: sqlite3.Connection, orgs: set[str]) -> dict[str, frozenset[str]]:
+    """The organizations each of ``orgs`` has a referral agreement with (none: left out)."""
+    partners: dict[str, set[str]] = {}
+    if orgs:
+        for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
+            partners.setdefault(from_id, set()).add(to_id)
+    return {org: frozenset(to) for org, to in partners.items()}

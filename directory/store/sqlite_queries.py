@@ -77,23 +77,24 @@ JOIN organization AS o ON o.id = s.organization_id
 WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
   AND s.status = 'active' AND o.status = 'active'
   AND EXISTS (SELECT 1 FROM service_need AS n
-              WHERE n.service_id = s.id AND n.need IN (SELECT value FROM json_each(?)))
+              WHERE n.service_id = sal.service_id AND n.need IN (SELECT value FROM json_each(?)))
   AND l.confidentiality IN (SELECT value FROM json_each(?))
 """
+# The need is checked on sal.service_id so that SQLite checks it before it reads the service.
 CANDIDATES_BY_AREA = """
-SELECT s.doc, o.doc
+SELECT s.id, s.name, s.remote, s.doc, o.id, o.doc
 FROM service_area AS a
 JOIN service AS s ON s.id = a.service_id
 JOIN organization AS o ON o.id = s.organization_id
-WHERE a.pcode IN (SELECT value FROM json_each(?))
+WHERE a.pcode IN (SELECT value FROM json_each(:pcodes))
   AND s.status = 'active' AND o.status = 'active'
   AND EXISTS (SELECT 1 FROM service_need AS n
-              WHERE n.service_id = s.id AND n.need IN (SELECT value FROM json_each(?)))
+              WHERE n.service_id = s.id AND n.need IN (
+                SELECT value FROM json_each(CASE WHEN s.remote THEN :remote_needs ELSE :needs END)))
   AND (s.remote = 1 OR EXISTS (
         SELECT 1 FROM service_at_location AS sal JOIN location AS l ON l.id = sal.location_id
         WHERE sal.service_id = s.id AND l.confidentiality = 'confidential'))
 GROUP BY s.id
-ORDER BY s.id
 """
 REFERRALS_FROM = """
 SELECT from_id, to_id FROM referral WHERE from_id IN (SELECT value FROM json_each(?))

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests import factories as f
 from tests.conftest import bearer
 
 GOMA = {"lat": -1.67, "lon": 29.22}
@@ -148,3 +149,28 @@ def test_nothing_about_a_request_is_stored_or_logged(client, demo, caplog):
         )
     assert (list(demo.export()), list(demo.export_history())) == before
     assert "29.2345" not in caplog.text and "-1.6789" not in caplog.text
+
+
+def test_confidential_shelters_in_name_order_past_full_ones(client, app_store):
+    """Only the first shelters in name order are read; full ones (no place left) are skipped
+    and the list goes on past them, whatever the case of the names."""
+    org = app_store.create("organization", f.organization(name="Réseau"), "test")
+    names = [f"{'abri' if i % 2 else 'Abri'} {i:02d}" for i in range(1, 15)]
+    full = {1, 2, 3, 4, 5, 6, 7, 9}
+    for number, name in reversed(list(enumerate(names, start=1))):
+        secret = app_store.create(
+            "location", f.location(org["id"], confidentiality="confidential"), "test"
+        )
+        places = 0 if number in full else 2
+        capacity = {"available": places, "total": 10, "updated_at": "2026-11-20T07:00:00+00:00"}
+        app_store.create(
+            "service",
+            f.service(org["id"], [secret["id"]], name=name, needs=["shelter"],
+                      service_area=["CD61"], capacity=capacity),
+            "test",
+        )  # fmt: skip
+    (shelter,) = _match(client, needs=["shelter"])["needs"]
+    assert _names(shelter["remote"]) == ["Abri 08", "Abri 10", "abri 11"]
+    assert all(item["location"] is None for item in shelter["remote"])
+    (four,) = _match(client, needs=["shelter"], limit=4)["needs"]
+    assert _names(four["remote"]) == ["Abri 08", "Abri 10", "abri 11", "Abri 12"]
