@@ -85,12 +85,18 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
 
 
 def _near(
-    store: Store, point: Point, radius: float, needs: Iterable[str], tiers: frozenset[str]
+    store: Store,
+    point: Point,
+    radius: float,
+    needs: Iterable[str],
+    tiers: frozenset[str],
+    searched: float | None,
 ) -> list[CandidateRow]:
-    """Services with a place near the point. Remote services are left out: they are matched by
-    the areas they cover (``candidates_by_area``), never by where their office is."""
-    rows = store.candidates_near(point.lat, point.lon, radius, list(needs), tiers)
-    return [row for row in rows if not row.service["remote"]]
+    """Services with a place near the point, but not those already read within ``searched``.
+    Remote services are left out: they are matched by the areas they cover
+    (``candidates_by_area``), never by where their office is."""
+    rows = store.candidates_near(point.lat, point.lon, radius, list(needs), tiers, searched)
+    return [row for row in rows if not row.remote]
 
 
 class _Search:
@@ -115,29 +121,51 @@ class _Search:
         self.store, self.point, self.request, self.tiers = store, point, request, tiers
         self.made: dict[tuple[str, str | None], matching.Candidate] = {}
         self.area_rows = self.covering() if point.area_pcodes else []
+        self.near_rows: list[CandidateRow] = []
+        self.searched: float | None = None
+
+    def near_within(self, radius: float) -> list[CandidateRow]:
+        """Services with a place within ``radius`` meeting a requested need (each read once)."""
+        if self.searched is None or radius > self.searched:
+            needs = self.request.needs
+            self.near_rows += _near(
+                self.store, self.point, radius, needs, self.tiers, self.searched
+            )
+            self.searched = radius
+        return self.near_rows
 
     def covering(self) -> list[CandidateRow]:
         """Every remote service covering the point's areas, and of the services at confidential
-        locations covering them, the first in name order that the answer can show.
+        locations covering them, only those the answer can show.
 
-        Those (point-less, not remote) appear only in a need's ``remote`` list: its first
-        ``limit`` passing point-less candidates in name order, hotlines included. Once a prefix
-        of them in that order (the store's) holds ``limit`` passing ones for every need, the
-        rest cannot change the answer; the prefix doubles until it does or holds them all.
+        Those (point-less, not remote) appear only in the ``remote`` list of a need they meet:
+        its first ``limit`` passing point-less candidates in name order, hotlines included.
+        Once a prefix, in that order (the store's), of the services meeting a need holds
+        ``limit`` passing ones, the rest cannot change that list; the prefix doubles until it
+        does or holds them all.
         """
         request = self.request
         rows = self.store.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
-        remote = [row for row in rows if row.remote]
         hidden = [row for row in rows if not row.remote]
-        taken = min(len(hidden), request.limit * CONFIDENTIAL_BATCH)
-        while taken < len(hidden) and not self._shows_enough(hidden[:taken]):
-            taken = min(len(hidden), taken * 2)
-        return remote + hidden[:taken]
+        chosen: set[int] = set()
+        for need in request.needs:
+            meeting = [i for i, row in enumerate(hidden) if need in row.needs]
+            taken = self._prefix(need, [hidden[i] for i in meeting])
+            chosen.update(meeting[:taken])
+        return [row for row in rows if row.remote] + [hidden[i] for i in sorted(chosen)]
 
-    def _shows_enough(self, rows: list[CandidateRow]) -> bool:
-        """Whether ``rows`` alone fill every need's ``remote`` list up to ``limit``."""
+    def _prefix(self, need: str, rows: list[CandidateRow]) -> int:
+        """How many of ``rows`` (meeting ``need``, in name order) ``need``'s list can show."""
+        taken = min(len(rows), self.request.limit * CONFIDENTIAL_BATCH)
+        while taken < len(rows) and not self._fills(need, rows[:taken]):
+            taken = min(len(rows), taken * 2)
+        return taken
+
+    def _fills(self, need: str, rows: list[CandidateRow]) -> bool:
+        """Whether ``rows`` alone fill ``need``'s ``remote`` list up to ``limit``."""
         result = self.match(rows)
-        return all(len(need.remote) >= self.request.limit for need in result.needs)
+        (listed,) = (n.remote for n in result.needs if n.need == need)
+        return len(listed) >= self.request.limit
 
     def match(self, rows: list[CandidateRow]) -> matching.MatchResult:
         """The matcher's answer on ``rows`` (each row converted once per request)."""
@@ -148,7 +176,7 @@ class _Search:
         request, full = self.request, self.request.max_distance_km
         radius = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
         while True:
-            near = _near(self.store, self.point, radius, request.needs, self.tiers)
+            near = self.near_within(radius)
             rows = near + self.area_rows
             if radius < full and not _enough(near, request):
                 radius = min(full, radius * RADIUS_GROWTH)
@@ -164,11 +192,14 @@ class _Search:
     def beyond(
         self, rows: list[CandidateRow], unmet: list[str]
     ) -> tuple[list[CandidateRow], matching.MatchResult]:
-        """Add services beyond ``max_distance_km`` for the ``unmet`` needs' ``nearest_beyond``."""
-        radius = self.request.max_distance_km
+        """Add services beyond ``max_distance_km`` for the ``unmet`` needs' ``nearest_beyond``.
+
+        A need is unmet only when the search within ``max_distance_km`` was the full one.
+        """
+        radius, wider = self.request.max_distance_km, rows
         while True:
-            radius = min(WIDER_RADIUS_KM, radius * RADIUS_GROWTH)
-            wider = rows + _near(self.store, self.point, radius, unmet, self.tiers)
+            searched, radius = radius, min(WIDER_RADIUS_KM, radius * RADIUS_GROWTH)
+            wider = wider + _near(self.store, self.point, radius, unmet, self.tiers, searched)
             result = self.match(wider)
             reach = radius * (1 - 1e-5)
             found = [n.nearest_beyond for n in result.needs if n.need in unmet]
@@ -182,7 +213,7 @@ def _enough(near: list[CandidateRow], request: matching.MatchRequest) -> bool:
     """Whether ``near`` holds at least ``limit`` services for every need (else widen at once)."""
     counts = {need: 0 for need in request.needs}
     for row in near:
-        for need in row.service["needs"]:
+        for need in row.needs:
             if need in counts:
                 counts[need] += 1
     return min(counts.values()) >= request.limit
@@ -222,7 +253,7 @@ def _candidates(
     seen: set[tuple[str, str | None]] = set()
     candidates = []
     for row in rows:
-        key = (row.service["id"], row.location["id"] if row.location else None)
+        key = row.key
         if key not in seen:
             seen.add(key)
             if key not in made:
@@ -303,7 +334,7 @@ class MatchJson:
 
     def __init__(self, rows: list[CandidateRow], audience: str) -> None:
         self.audience = audience
-        self.rows = {(r.service["id"], r.location["id"] if r.location else None): r for r in rows}
+        self.rows = {r.key: r for r in rows}
 
     def result(self, result: matching.MatchResult) -> dict[str, Any]:
         """The whole answer."""

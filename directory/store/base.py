@@ -125,11 +125,13 @@ class CandidateRow:
     """A service offered at a location (or remotely) with its organization, for the matcher.
 
     Documents may be given decoded or as :class:`LazyDocument`: a row a caller never reads
-    costs no decoding. ``name`` and ``remote`` are the service's, known without decoding it.
+    costs no decoding. A store that read them from columns may also give the facts a caller
+    sorts and filters rows by (``service_id``, ``location_id``, ``name``, ``remote``,
+    ``needs``); the others are read from the documents when asked for.
     Rows are equal when their documents and referral partners are.
     """
 
-    __slots__ = ("_location", "_organization", "_service", "name", "refers_to", "remote")
+    __slots__ = ("_known", "_location", "_organization", "_service", "refers_to")
 
     def __init__(
         self,
@@ -137,14 +139,14 @@ class CandidateRow:
         organization: Document | LazyDocument,
         location: Document | LazyDocument | None = None,
         refers_to: frozenset[str] = frozenset(),
-        *,
-        name: str | None = None,
-        remote: bool | None = None,
+        **known: Any,
     ) -> None:
+        unknown = set(known) - {"service_id", "location_id", "name", "remote", "needs"}
+        if unknown:
+            raise TypeError(f"unknown candidate row facts: {sorted(unknown)}")
         self._service, self._organization, self._location = service, organization, location
         self.refers_to = refers_to
-        self.name: str = self.service["name"] if name is None else name
-        self.remote: bool = bool(self.service["remote"]) if remote is None else remote
+        self._known = known
 
     @property
     def service(self) -> Document:
@@ -161,6 +163,31 @@ class CandidateRow:
         """The location document, or None for a row matched by the areas a service covers."""
         return None if self._location is None else _decoded(self._location)
 
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """``(service id, location id)``; the location id is None without a location."""
+        known = self._known
+        service_id = known["service_id"] if "service_id" in known else self.service["id"]
+        if "location_id" in known:
+            return service_id, known["location_id"]
+        location = self.location
+        return service_id, None if location is None else location["id"]
+
+    @property
+    def name(self) -> str:
+        """The service's name."""
+        return self._known["name"] if "name" in self._known else self.service["name"]  # type: ignore[no-any-return]
+
+    @property
+    def remote(self) -> bool:
+        """Whether the service is remote (a hotline)."""
+        return bool(self._known["remote"] if "remote" in self._known else self.service["remote"])
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """The needs the service meets."""
+        return frozenset(self._known["needs"] if "needs" in self._known else self.service["needs"])
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CandidateRow):
             return NotImplemented
@@ -170,7 +197,7 @@ class CandidateRow:
     __hash__ = None  # type: ignore[assignment]  # mutable documents: not hashable
 
     def __repr__(self) -> str:
-        return f"CandidateRow(service={self.name!r}, remote={self.remote})"
+        return f"CandidateRow(key={self.key!r}, name={self.name!r})"
 
 
 def area_row_order(name: str, service_id: str) -> tuple[str, str, str]:
@@ -269,6 +296,7 @@ class Store(Protocol):
         radius_km: float,
         needs: Iterable[str],
         tiers: frozenset[str] = frozenset({"public"}),
+        exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Services meeting any of ``needs`` at locations of the given confidentiality
         ``tiers`` within about ``radius_km`` of the point.
@@ -276,6 +304,9 @@ class Store(Protocol):
         A coarse, indexed search: it may return some locations slightly beyond the radius
         (the matcher filters exactly) but never misses one within it. Services that are not
         active, or whose organization is not active, are left out. Never a full scan.
+        With ``exclude_km``, the rows the same call with radius ``exclude_km`` returns are left
+        out: a caller widening its search reads each row once. Rows know their ``key``; their
+        documents are decoded when read.
         """
 
     def candidates_by_area(

@@ -228,24 +228,34 @@ class Neo4jStore:
         radius_km: float,
         needs: Iterable[str],
         tiers: frozenset[str] = frozenset({"public"}),
+        exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Point-index bounding-box search around the point; see the Store protocol."""
-        dlat = radius_km / KM_PER_DEGREE_LAT
-        widest = min(89.0, abs(lat) + dlat)
-        dlon = min(179.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+        south, north, west, east = _box(lat, lon, radius_km)
+        inner = _box(lat, lon, exclude_km) if exclude_km is not None else (None,) * 4
         params = {
-            "south": max(-90.0, lat - dlat),
-            "north": min(90.0, lat + dlat),
-            "west": lon - dlon,
-            "east": lon + dlon,
-            "needs": sorted(set(needs)),
-            "tiers": sorted(tiers),
-        }
+            "south": south, "north": north, "west": west, "east": east,
+            "in_south": inner[0], "in_north": inner[1], "in_west": inner[2], "in_east": inner[3],
+            "needs": sorted(set(needs)), "tiers": sorted(tiers),
+        }  # fmt: skip
 
-        def work(tx: neo4j.ManagedTransaction) -> list[CandidateRow]:
-            return _candidate_rows(tx.run(q.CANDIDATES_NEAR, params).values())
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
+            return tx.run(q.CANDIDATES_NEAR, params).values()
 
-        return self._run(False, work)
+        orgs: dict[str, LazyDocument] = {}
+        return [
+            CandidateRow(
+                LazyDocument(service),
+                orgs.setdefault(org_id, LazyDocument(org)),
+                LazyDocument(location),
+                refers_to=frozenset(refers_to or ()),
+                service_id=service_id,
+                location_id=location_id,
+            )
+            for service_id, location_id, service, org_id, org, location, refers_to in self._run(
+                False, work
+            )
+        ]
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
@@ -268,10 +278,13 @@ class Neo4jStore:
                 LazyDocument(service),
                 orgs.setdefault(org_id, LazyDocument(org)),
                 refers_to=frozenset(refers_to or ()),
+                service_id=service_id,
+                location_id=None,
                 name=name,
                 remote=bool(remote),
+                needs=frozenset(needs),
             )
-            for _, name, remote, service, org_id, org, refers_to in rows
+            for service_id, name, remote, service, org_id, org, refers_to, needs in rows
         ]
 
     # -- bulk --------------------------------------------------------------------------
@@ -550,13 +563,9 @@ def _list_query(kind: str, query: ListQuery) -> tuple[str, dict[str, Any]]:
     return head, params
 
 
-def _candidate_rows(rows: list[list[Any]]) -> list[CandidateRow]:
-    return [
-        CandidateRow(
-            service=json.loads(service),
-            organization=json.loads(org),
-            location=json.loads(location) if location else None,
-            refers_to=frozenset(refers_to or ()),
-        )
-        for service, org, location, refers_to in rows
-    ]
+def _box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """South, north, west and east of a box holding every point within ``radius_km``."""
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    widest = min(89.0, abs(lat) + dlat)
+    dlon = min(179.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+    return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon

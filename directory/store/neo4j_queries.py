@@ -162,11 +162,14 @@ MATCH (l:Location)
 WHERE point.withinBBox(l.point, point({latitude: $south, longitude: $west}),
                        point({latitude: $north, longitude: $east}))
   AND l.confidentiality IN $tiers
+  AND ($in_south IS NULL OR NOT point.withinBBox(
+        l.point, point({latitude: $in_south, longitude: $in_west}),
+        point({latitude: $in_north, longitude: $in_east})))
 MATCH (s:Service)-[:AT]->(l)
 WHERE s.status = 'active' AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $needs }
 MATCH (o:Organization)-[:PROVIDES]->(s)
 WHERE o.status = 'active'
-RETURN s.doc, o.doc, l.doc, o.refers_to
+RETURN s.id, l.id, s.doc, o.id, o.doc, l.doc, o.refers_to
 """
 CANDIDATES_BY_AREA = """
 MATCH (a:Area)<-[:COVERS]-(s:Service)
@@ -177,7 +180,8 @@ WHERE a.pcode IN $pcodes AND s.status = 'active'
 MATCH (o:Organization)-[:PROVIDES]->(s)
 WHERE o.status = 'active'
 WITH DISTINCT s, o
-RETURN s.id, s.name, s.remote, s.doc, o.id, o.doc, o.refers_to
+RETURN s.id, s.name, s.remote, s.doc, o.id, o.doc, o.refers_to,
+       [(s)-[:MEETS]->(n:Need) | n.code]
 """
 
 ADD_TOKEN = """

@@ -205,18 +205,18 @@ class SqliteStore:
         radius_km: float,
         needs: Iterable[str],
         tiers: frozenset[str] = frozenset({"public"}),
+        exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Indexed box search around the point; see the Store protocol."""
-        dlat = radius_km / KM_PER_DEGREE_LAT
-        widest = min(89.0, abs(lat) + dlat)
-        dlon = min(180.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+        inner = _box(lat, lon, exclude_km) if exclude_km is not None else _NO_BOX
         params = (
-            lat - dlat, lat + dlat, lon - dlon, lon + dlon,
+            *_box(lat, lon, radius_km), *inner,
             json.dumps(sorted(set(needs))), json.dumps(sorted(tiers)),
         )  # fmt: skip
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
-            return _candidate_rows(conn, rows)
+            partners = _partners(conn, {r[3] for r in rows})
+        return _lazy_rows(rows, partners)
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
@@ -238,10 +238,13 @@ class SqliteStore:
                 LazyDocument(service),
                 orgs.setdefault(org_id, LazyDocument(org)),
                 refers_to=partners.get(org_id, frozenset()),
+                service_id=service_id,
+                location_id=None,
                 name=name,
                 remote=bool(remote),
+                needs=frozenset(json.loads(needs)),
             )
-            for _, name, remote, service, org_id, org in rows
+            for service_id, name, remote, service, org_id, org, needs in rows
         ]
 
     # -- bulk --------------------------------------------------------------------------
@@ -494,22 +497,33 @@ def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
             yield kind, json.loads(doc)
 
 
-def _candidate_rows(conn: sqlite3.Connection, rows: list) -> list[CandidateRow]:  # type: ignore[type-arg]
-    """Decode joined (service, organization, location) rows and attach referral partners."""
-    org_docs = {o: json.loads(o) for _, o, _ in rows}  # each organization decoded once
-    partners = _partners(conn, {doc["id"] for doc in org_docs.values()})
-    result = []
-    for service, org, location in rows:
-        org_doc = org_docs[org]
-        result.append(
-            CandidateRow(
-                service=json.loads(service),
-                organization=org_doc,
-                location=json.loads(location) if location else None,
-                refers_to=partners.get(org_doc["id"], frozenset()),
-            )
+def _box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """South, north, west and east of a box holding every point within ``radius_km``."""
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    widest = min(89.0, abs(lat) + dlat)
+    dlon = min(180.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+_NO_BOX = (1.0, -1.0, 1.0, -1.0)
+"""A box no location is in (south above north)."""
+
+
+def _lazy_rows(rows: list, partners: dict[str, frozenset[str]]) -> list[CandidateRow]:  # type: ignore[type-arg]
+    """Rows of ``(service id, location id, service, organization id, organization, location)``
+    with their documents decoded on first use (each organization's once)."""
+    orgs: dict[str, LazyDocument] = {}
+    return [
+        CandidateRow(
+            LazyDocument(service),
+            orgs.setdefault(org_id, LazyDocument(org)),
+            LazyDocument(location),
+            refers_to=partners.get(org_id, frozenset()),
+            service_id=service_id,
+            location_id=location_id,
         )
-    return result
+        for service_id, location_id, service, org_id, org, location in rows
+    ]
 
 
 def _partners(conn: sqlite3.Connection, orgs: set[str]) -> dict[str, frozenset[str]]:

@@ -68,13 +68,14 @@ SELECT seq, kind, entity_id, version, action, actor, at, old, new FROM change OR
 """
 
 CANDIDATES_NEAR = """
-SELECT s.doc, o.doc, l.doc
+SELECT s.id, l.id, s.doc, o.id, o.doc, l.doc
 FROM location_rtree AS r
 JOIN location AS l ON l.rid = r.rid
 JOIN service_at_location AS sal ON sal.location_id = l.id
 JOIN service AS s ON s.id = sal.service_id
 JOIN organization AS o ON o.id = s.organization_id
 WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
+  AND NOT (r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?)
   AND s.status = 'active' AND o.status = 'active'
   AND EXISTS (SELECT 1 FROM service_need AS n
               WHERE n.service_id = sal.service_id AND n.need IN (SELECT value FROM json_each(?)))
@@ -82,7 +83,8 @@ WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
 """
 # The need is checked on sal.service_id so that SQLite checks it before it reads the service.
 CANDIDATES_BY_AREA = """
-SELECT s.id, s.name, s.remote, s.doc, o.id, o.doc
+SELECT s.id, s.name, s.remote, s.doc, o.id, o.doc,
+       (SELECT json_group_array(need) FROM service_need WHERE service_id = s.id)
 FROM service_area AS a
 JOIN service AS s ON s.id = a.service_id
 JOIN organization AS o ON o.id = s.organization_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from directory.store.base import (
@@ -176,6 +178,30 @@ def test_candidates_near_uses_radius_needs_tiers_and_status(store):
     assert [r.location["id"] for r in staff] == [secret["id"]]
     store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
     assert store.candidates_near(-1.68, 29.22, 10, ["medical"]) == []
+
+
+def test_a_widening_search_reads_each_row_once(store):
+    """Excluding an inner radius leaves out exactly the rows that radius returns."""
+    org = store.create("organization", f.organization(name="Alpha"), ACTOR)
+    for step in range(12):  # from the point itself to about 200 km, in every direction
+        offset = 0.0 if step == 0 else 0.0004 * 2.2**step
+        sign = 1 if step % 2 else -1
+        loc = store.create(
+            "location",
+            f.location(org["id"], latitude=-1.68 + sign * offset, longitude=29.22 + offset / 2),
+            ACTOR,
+        )
+        store.create("service", f.service(org["id"], [loc["id"]]), ACTOR)
+    radii = [0.05, 0.5, 2.0, 8.0, 40.0, 400.0]
+    keys = {r: [row.key for row in store.candidates_near(-1.68, 29.22, r, ["medical"])]
+            for r in radii}  # fmt: skip
+    assert len(keys[0.05]) == 1 and len(keys[400.0]) == 12
+    for inner, outer in pairwise(radii):
+        ring = store.candidates_near(-1.68, 29.22, outer, ["medical"], exclude_km=inner)
+        ring_keys = [row.key for row in ring]
+        assert not set(ring_keys) & set(keys[inner])
+        assert sorted(ring_keys + keys[inner]) == sorted(keys[outer])
+        assert all(row.key == (row.service["id"], row.location["id"]) for row in ring)
 
 
 def test_candidates_by_area_returns_remote_and_confidential_without_location(store):
