@@ -12,9 +12,12 @@ lock errors into :class:`StoreUnavailable`, which the web layer answers with 503
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import orjson
 
 KINDS: tuple[str, ...] = ("organization", "location", "service")
 """Listing kinds, in dependency order (an import loads them in this order)."""
@@ -101,6 +104,21 @@ class Change:
     new: Document | None
 
 
+def decode(text: str) -> Any:
+    """Stored JSON text decoded exactly as :func:`json.loads` would: with orjson (about three
+    times faster on listings) unless the text holds a run of 19 digits or more (orjson reads an
+    integer beyond 64 bits as a float) or something orjson refuses (``NaN``)."""
+    if _LONG_DIGITS.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+
+
 class LazyDocument:
     """A document kept as the JSON text the store read, decoded on first use and then kept.
 
@@ -117,7 +135,7 @@ class LazyDocument:
         """The decoded document (the same object on every call)."""
         if self._doc is None:
             assert self._text is not None
-            self._doc, self._text = json.loads(self._text), None
+            self._doc, self._text = decode(self._text), None
         return self._doc
 
 

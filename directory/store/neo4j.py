@@ -38,6 +38,7 @@ from directory.store.base import (
     Token,
     VersionConflict,
     area_row_order,
+    decode,
 )
 from directory.store.sqlite import KM_PER_DEGREE_LAT
 from directory.store.text import search_words, utc_now
@@ -167,7 +168,7 @@ class Neo4jStore:
             return record[0] if record else None
 
         text = self._run(False, work)
-        return json.loads(text) if text else None
+        return decode(text) if text else None
 
     def update(
         self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
@@ -179,7 +180,7 @@ class Neo4jStore:
             record = tx.run(q.GET_FOR_UPDATE[kind], id=entity_id).single()
             if record is None:
                 raise NotFound(entity_id)
-            old = json.loads(record[0])
+            old = decode(record[0])
             if old["version"] != expected_version:
                 raise VersionConflict(old["version"])
             stored = {
@@ -206,7 +207,7 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> Page:
             total = _single(tx.run(head + q.COUNT_TAIL, params))
             rows = tx.run(head + q.PAGE_TAIL, params).values()
-            return Page([json.loads(r[0]) for r in rows], total)
+            return Page([decode(r[0]) for r in rows], total)
 
         return self._run(False, work)
 
@@ -296,7 +297,7 @@ class Neo4jStore:
             return [(k, r[0]) for k in KINDS for r in tx.run(q.EXPORT[k]).values()]
 
         for kind, text in self._run(False, work):
-            yield kind, json.loads(text)
+            yield kind, decode(text)
 
     def export_history(self) -> Iterator[Change]:
         """Every recorded change, oldest first."""
@@ -524,14 +525,14 @@ def _single(result: neo4j.Result) -> Any:
 
 def _record_row(row: list[Any]) -> Record:
     collection, record_id, doc, version, key1, key2, sort = row
-    return Record(collection, record_id, json.loads(doc), version, key1, key2, sort)
+    return Record(collection, record_id, decode(doc), version, key1, key2, sort)
 
 
 def _change(row: list[Any]) -> Change:
     seq, kind, entity_id, version, action, actor, at, old, new = row
     return Change(
         seq, kind, entity_id, version, action, actor, at,
-        json.loads(old) if old else None, json.loads(new) if new else None,
+        decode(old) if old else None, decode(new) if new else None,
     )  # fmt: skip
 
 

@@ -34,6 +34,7 @@ from directory.store.base import (
     Token,
     VersionConflict,
     area_row_order,
+    decode,
 )
 from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query, utc_now
@@ -149,7 +150,7 @@ class SqliteStore:
         _check_kind(kind)
         with self._tx() as conn:
             row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return decode(row[0]) if row else None
 
     def update(
         self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
@@ -160,7 +161,7 @@ class SqliteStore:
             row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
             if row is None:
                 raise NotFound(entity_id)
-            old = json.loads(row[0])
+            old = decode(row[0])
             if old["version"] != expected_version:
                 raise VersionConflict(old["version"])
             stored = {
@@ -187,7 +188,7 @@ class SqliteStore:
             rows = conn.execute(
                 q.SELECT_DOCS[kind] + where + q.ORDER_PAGE, [*params, query.limit, query.offset]
             ).fetchall()
-        return Page([json.loads(r[0]) for r in rows], total)
+        return Page([decode(r[0]) for r in rows], total)
 
     def history(self, kind: str, entity_id: str) -> list[Change]:
         """Every change of one listing, oldest first."""
@@ -242,7 +243,7 @@ class SqliteStore:
                 location_id=None,
                 name=name,
                 remote=bool(remote),
-                needs=frozenset(json.loads(needs)),
+                needs=frozenset(decode(needs)),
             )
             for service_id, name, remote, service, org_id, org, needs in rows
         ]
@@ -254,7 +255,7 @@ class SqliteStore:
         with self._tx() as conn:
             rows = [(k, r[0]) for k in KINDS for r in conn.execute(q.EXPORT[k]).fetchall()]
         for kind, doc in rows:
-            yield kind, json.loads(doc)
+            yield kind, decode(doc)
 
     def export_history(self) -> Iterator[Change]:
         """Every recorded change, oldest first."""
@@ -368,7 +369,7 @@ def _check_collection(collection: str) -> None:
 
 def _record_row(row: tuple) -> Record:  # type: ignore[type-arg]
     collection, record_id, doc, version, key1, key2, sort = row
-    return Record(collection, record_id, json.loads(doc), version, key1, key2, sort)
+    return Record(collection, record_id, decode(doc), version, key1, key2, sort)
 
 
 def _check_kind(kind: str) -> None:
@@ -487,14 +488,14 @@ def _change(row: tuple) -> Change:  # type: ignore[type-arg]
     seq, kind, entity_id, version, action, actor, at, old, new = row
     return Change(
         seq, kind, entity_id, version, action, actor, at,
-        json.loads(old) if old else None, json.loads(new) if new else None,
+        decode(old) if old else None, decode(new) if new else None,
     )  # fmt: skip
 
 
 def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
     for kind in KINDS:
         for (doc,) in conn.execute(q.EXPORT[kind]).fetchall():
-            yield kind, json.loads(doc)
+            yield kind, decode(doc)
 
 
 def _box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
