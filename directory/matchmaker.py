@@ -163,13 +163,14 @@ class _Search:
 
     def _fills(self, need: str, rows: list[CandidateRow]) -> bool:
         """Whether ``rows`` alone fill ``need``'s ``remote`` list up to ``limit``."""
-        result = self.match(rows)
+        result = self.match(rows, explained=False)
         (listed,) = (n.remote for n in result.needs if n.need == need)
         return len(listed) >= self.request.limit
 
-    def match(self, rows: list[CandidateRow]) -> matching.MatchResult:
+    def match(self, rows: list[CandidateRow], explained: bool = True) -> matching.MatchResult:
         """The matcher's answer on ``rows`` (each row converted once per request)."""
-        return matching.match(self.request, _candidates(rows, self.point, self.made))
+        candidates = _candidates(rows, self.point, self.made)
+        return matching.match(self.request, candidates, explained=explained)
 
     def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
         """Rows and answer of the search within ``max_distance_km``."""

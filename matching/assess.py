@@ -64,7 +64,8 @@ def withholds_point(candidate: Candidate, request: MatchRequest) -> bool:
 def assess(candidate: Candidate, request: MatchRequest, urgency: Urgency | None) -> Assessed:
     """Judge ``candidate`` for ``request`` (whose ``at`` is timezone-aware)."""
     withheld = withholds_point(candidate, request)
-    if withheld:
+    placed = candidate.lat is not None or candidate.lon is not None or candidate.area_pcodes
+    if withheld and placed:
         candidate = replace(candidate, lat=None, lon=None, area_pcodes=frozenset())
     distance = minutes = travel = None
     if not candidate.remote and candidate.lat is not None and candidate.lon is not None:

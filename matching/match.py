@@ -62,17 +62,21 @@ def _at_least_zero(value: float | None) -> bool:
     return value is None or (math.isfinite(value) and value >= 0)
 
 
-def match(request: MatchRequest, candidates: Iterable[Candidate]) -> MatchResult:
+def match(
+    request: MatchRequest, candidates: Iterable[Candidate], *, explained: bool = True
+) -> MatchResult:
     """Rank and explain ``candidates`` for every need of ``request``.
 
     Deterministic: the result does not depend on the order of ``candidates`` (ties are broken by
     ids). With the public audience, moving a confidential location changes nothing in the result.
+    With ``explained=False`` the same result comes without reasons and warnings on the
+    recommendations (scores, distances and order are the same): for a caller that only looks.
     Raises ``ValueError`` for a request that breaks :func:`validate`.
     """
     validate(request)
     urgency = medical_urgency(request)
     assessed = [assess(c, request, urgency) for c in candidates]
-    explainer = _Explainer(assessed, request, urgency)
+    explainer = _Explainer(assessed, request, urgency, explained)
     ranked: dict[str, list[Recommendation]] = {}
     results = []
     for need in request.needs:
@@ -103,10 +107,14 @@ class _Explainer:
     """
 
     def __init__(
-        self, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+        self,
+        assessed: Sequence[Assessed],
+        request: MatchRequest,
+        urgency: Urgency | None,
+        explaining: bool = True,
     ) -> None:
         self.by_candidate = {id(a.candidate): a for a in assessed}
-        self.request, self.urgency = request, urgency
+        self.request, self.urgency, self.explaining = request, urgency, explaining
 
     def urgency_for(self, need: str) -> Urgency | None:
         """The clinical urgency that applies to ``need``'s list (only the urgent need's)."""
@@ -117,7 +125,9 @@ class _Explainer:
         return explain.unexplained(a, (need,), self.request, self.urgency_for(need))
 
     def explained(self, rec: Recommendation, need: str) -> Recommendation:
-        """The full recommendation of ``rec``'s candidate for ``need``."""
+        """The full recommendation of ``rec``'s candidate for ``need`` (if explaining)."""
+        if not self.explaining:
+            return rec
         a = self.by_candidate[id(rec.candidate)]
         return explain.recommend(a, (need,), self.request, self.urgency_for(need))
 

@@ -350,6 +350,28 @@ def match_explaining_everything(req, cs):
         return match(req, cs)
 
 
+def outline(result):
+    """Everything of a result but the reasons and warnings of its recommendations."""
+
+    def rec(r):
+        return r and (
+            r.candidate,
+            r.distance_km,
+            r.travel_minutes,
+            r.open_now,
+            r.next_open,
+            r.score,
+        )
+
+    needs = [
+        (n.need, n.urgent, n.unmet, n.messages, [rec(r) for r in n.results],
+         [rec(r) for r in n.remote], rec(n.nearest_beyond), rec(n.opens_soonest))
+        for n in result.needs
+    ]  # fmt: skip
+    stops = [(rec(s.recommendation), s.needs, s.reasons) for s in result.care_plan]
+    return needs, stops, [rec(r) for r in result.hotlines], result.uncovered
+
+
 PROPERTIES = (
     no_result_violates_a_hard_filter,
     nearest_eligible_is_never_missing,
@@ -368,6 +390,7 @@ def test_match_agrees_with_the_oracle(scenario):
         check(req, cs, result)
     assert match(req, list(reversed(cs))) == result  # candidate order does not matter
     assert match_explaining_everything(req, cs) == result
+    assert outline(match(req, cs, explained=False)) == outline(result)
     if req.audience == "public":  # moving confidential locations changes nothing public
         moved = [
             replace(c, lat=req.lat, lon=req.lon) if c.confidentiality == "confidential" else c
