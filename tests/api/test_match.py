@@ -174,3 +174,14 @@ def test_confidential_shelters_in_name_order_past_full_ones(client, app_store):
     assert all(item["location"] is None for item in shelter["remote"])
     (four,) = _match(client, needs=["shelter"], limit=4)["needs"]
     assert _names(four["remote"]) == ["Abri 08", "Abri 10", "abri 11", "Abri 12"]
+    secret = app_store.create(
+        "location", f.location(org["id"], confidentiality="confidential"), "test"
+    )
+    app_store.create(
+        "service",
+        f.service(org["id"], [secret["id"]], name="Zèbre", needs=["legal"], service_area=["CD61"]),
+        "test",
+    )
+    shelter, legal = _match(client, needs=["shelter", "legal"])["needs"]
+    assert _names(shelter["remote"]) == ["Abri 08", "Abri 10", "abri 11"]
+    assert _names(legal["remote"]) == ["Zèbre"]  # last in name order, the only legal one
