@@ -203,6 +203,12 @@ def can_see_location(principal: Principal, doc: Document) -> bool:
     return principal.is_staff or owns(principal, "location", doc)
 
 
+def sees_restricted_addresses(principal: Principal) -> bool:
+    """Whether the caller may read every restricted location's point and landmark (a
+    provider reads only its own: it searches locations by name, like the public)."""
+    return principal.is_staff or principal.role == "caseworker"
+
+
 def can_see_address(principal: Principal, doc: Document) -> bool:
     """Whether the caller may see a location's point and landmark description."""
     tier = doc["confidentiality"]

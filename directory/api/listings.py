@@ -19,7 +19,13 @@ from marshmallow import RAISE, ValidationError, fields, validate
 from directory import editing
 from directory.api.etag import expected_version, with_etag
 from directory.api.review import add_listing_actions
-from directory.auth import access, can_write, current_principal, visible_tiers
+from directory.auth import (
+    access,
+    can_write,
+    current_principal,
+    sees_restricted_addresses,
+    visible_tiers,
+)
 from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
 from directory.store import get_store
 from directory.store.base import Document, ListQuery
@@ -113,6 +119,7 @@ def list_listings(kind: str, page: int, per_page: int, filters: dict[str, Any]) 
         need=filters.get("need"),
         area=filters.get("area"),
         text=filters.get("q"),
+        text_names_only=kind == "location" and not sees_restricted_addresses(principal),
         organization_id=str(org) if org else None,
         status=filters.get("status"),
         tiers=visible_tiers(principal),

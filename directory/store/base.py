@@ -67,13 +67,16 @@ class ListQuery:
 
     ``need`` applies to services; ``area`` (a P-code, province or territory) to locations and
     to services through their locations; ``text`` is a full-text query over names and
-    descriptions; ``tiers`` restricts locations (and the locations through which services are
-    found by area) to those confidentiality tiers, or all tiers when None.
+    descriptions (names only with ``text_names_only``: for a caller who may not read some
+    descriptions, a match on their words would tell what they say); ``tiers`` restricts
+    locations (and the locations through which services are found by area) to those
+    confidentiality tiers, or all tiers when None.
     """
 
     need: str | None = None
     area: str | None = None
     text: str | None = None
+    text_names_only: bool = False
     organization_id: str | None = None
     status: str | None = None
     tiers: frozenset[str] | None = None

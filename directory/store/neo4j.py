@@ -551,6 +551,8 @@ def _list_query(kind: str, query: ListQuery) -> tuple[str, dict[str, Any]]:
     }
     if query.text is not None and not words:
         params["text"] = "njia_no_such_word_"
+    if params["text"] and query.text_names_only:
+        params["text"] = f"name:({params['text']})"  # a Lucene field query
     head = (q.LIST_TEXT_START if params["text"] else q.LIST_START)[kind]
     clauses = [
         fragment

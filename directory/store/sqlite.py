@@ -182,7 +182,10 @@ class SqliteStore:
     def page(self, kind: str, query: ListQuery) -> Page:
         """Filtered, paged listings ordered by name then id."""
         _check_kind(kind)
-        where, params = q.list_filters(kind, query, fts_query(query.text) if query.text else None)
+        fts = fts_query(query.text) if query.text else None
+        if fts is not None and query.text_names_only:
+            fts = f"name : ( {fts} )"  # an FTS5 column filter
+        where, params = q.list_filters(kind, query, fts)
         with self._tx() as conn:
             total = conn.execute(q.COUNT[kind] + where, params).fetchone()[0]
             rows = conn.execute(

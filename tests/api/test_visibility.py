@@ -84,3 +84,19 @@ def test_public_listing_does_not_change_when_a_confidential_location_moves(clien
     assert moved.status_code == 200
     after = [(client.get(u).get_data(), client.get(u).headers.get("ETag")) for u in urls]
     assert after == before
+
+
+def test_a_landmark_is_never_found_by_who_may_not_read_it(client, tokens):
+    """Searching a restricted location's landmark words must not reveal what it says."""
+    org, _, _ = goma_listing(client, tokens["admin"])
+    loc, _ = _shelter(client, tokens["admin"], org["id"], "restricted")
+
+    def found(query, token=None):
+        headers = bearer(token) if token else {}
+        body = client.get(f"/api/v1/locations?q={query}", headers=headers).get_json()
+        return [item["id"] for item in body["items"]], body["total"]
+
+    assert found("blue gate") == ([], 0)  # the public, by landmark words
+    assert found("restricted site") == ([loc["id"]], 1)  # ... by name, as before
+    assert found("blue gate", tokens["caseworker"]) == ([loc["id"]], 1)
+    assert found("blue gate", tokens["coordinator"]) == ([loc["id"]], 1)
