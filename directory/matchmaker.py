@@ -102,13 +102,15 @@ def _near(
 class _Search:
     """One request's candidate search: radii that grow only as far as the answer needs.
 
-    Every service the store did not return is farther than the radius searched, so its travel
-    time, and so its score, is at least a bound (:func:`_radius_needed`). Within
-    ``max_distance_km`` the answer is final when every need has ``limit`` results, all scoring
-    below that bound, the nearest of them within the radius, and ``limit`` is at least the care
-    plan's pool per need: then each need's first ``limit`` results, its nearest, and the care
-    plan's pool are what every service in range would give, and so is the whole answer.
-    Otherwise the radius grows, up to ``max_distance_km``, where the search is the full one.
+    Each need has its own radius. Every service meeting a need that the store did not return
+    is farther than that need's radius, so its travel time, and so its score, is at least a
+    bound (:func:`_radius_needed`). Within ``max_distance_km`` a need's list is final when it
+    has ``limit`` results, all scoring below that bound, the nearest of them within the radius;
+    with ``limit`` at least the care plan's pool per need, its pool is final too. The care plan
+    also reads where its pool members rank in other needs' lists, but only to compare them:
+    services not read rank after every read one that could change that comparison. So when
+    every need's list is final, so is the whole answer. Otherwise the radii of the needs not
+    final grow, up to ``max_distance_km``, where the search is the full one.
     Beyond it (needs with nothing in range) only the nearest service matters, so the radius
     grows until that one is found or the wider radius is reached.
 
@@ -122,16 +124,19 @@ class _Search:
         self.made: dict[tuple[str, str | None], matching.Candidate] = {}
         self.area_rows = self.covering() if point.area_pcodes else []
         self.near_rows: list[CandidateRow] = []
-        self.searched: float | None = None
+        self.searched: dict[str, float] = {}
 
-    def near_within(self, radius: float) -> list[CandidateRow]:
-        """Services with a place within ``radius`` meeting a requested need (each read once)."""
-        if self.searched is None or radius > self.searched:
-            needs = self.request.needs
-            self.near_rows += _near(
-                self.store, self.point, radius, needs, self.tiers, self.searched
-            )
-            self.searched = radius
+    def read(self, radius: dict[str, float]) -> list[CandidateRow]:
+        """Services with a place within each need's ``radius`` meeting that need, each ring
+        read once (needs at the same radius in one query)."""
+        groups: dict[tuple[float, float | None], list[str]] = {}
+        for need, km in radius.items():
+            before = self.searched.get(need)
+            if before is None or km > before:
+                groups.setdefault((km, before), []).append(need)
+        for (km, before), needs in groups.items():
+            self.near_rows += _near(self.store, self.point, km, needs, self.tiers, before)
+            self.searched.update(dict.fromkeys(needs, km))
         return self.near_rows
 
     def covering(self) -> list[CandidateRow]:
@@ -175,20 +180,20 @@ class _Search:
     def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
         """Rows and answer of the search within ``max_distance_km``."""
         request, full = self.request, self.request.max_distance_km
-        radius = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
+        start = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
+        radius = dict.fromkeys(request.needs, start)
         while True:
-            near = self.near_within(radius)
+            near = self.read(radius)
             rows = near + self.area_rows
-            if radius < full and not _enough(near, request):
-                radius = min(full, radius * RADIUS_GROWTH)
+            short = [n for n in _short(near, request) if radius[n] < full]
+            if short:
+                radius.update({n: min(full, radius[n] * RADIUS_GROWTH) for n in short})
                 continue
             result = self.match(rows)
-            if radius >= full:
+            grown = _grown(result, request, radius)
+            if grown == radius:
                 return rows, result
-            needed = _radius_needed(result, request)
-            if needed is not None and needed <= radius * (1 - 1e-5):
-                return rows, result
-            radius = min(full, radius * RADIUS_GROWTH if needed is None else needed * 1.001)
+            radius = grown
 
     def beyond(
         self, rows: list[CandidateRow], unmet: list[str]
@@ -210,38 +215,52 @@ class _Search:
                 return wider, result
 
 
-def _enough(near: list[CandidateRow], request: matching.MatchRequest) -> bool:
-    """Whether ``near`` holds at least ``limit`` services for every need (else widen at once)."""
-    counts = {need: 0 for need in request.needs}
+def _short(near: list[CandidateRow], request: matching.MatchRequest) -> list[str]:
+    """The needs with fewer than ``limit`` services in ``near`` (widen them at once)."""
+    counts = dict.fromkeys(request.needs, 0)
     for row in near:
         for need in row.needs:
             if need in counts:
                 counts[need] += 1
-    return min(counts.values()) >= request.limit
+    return [need for need, count in counts.items() if count < request.limit]
 
 
-def _radius_needed(result: matching.MatchResult, request: matching.MatchRequest) -> float | None:
-    """The radius beyond which no service can change ``result``; None if not known yet.
+def _grown(
+    result: matching.MatchResult, request: matching.MatchRequest, radius: dict[str, float]
+) -> dict[str, float]:
+    """Each need's next radius: the same when its list is final (or at ``max_distance_km``),
+    else the radius its bound needs (×4 while it has fewer than ``limit`` results)."""
+    full = request.max_distance_km
+    grown = dict(radius)
+    for need in result.needs:
+        km = radius[need.need]
+        if km >= full:
+            continue
+        needed = _radius_needed(need, request)
+        if needed is None or needed > km * (1 - 1e-5):
+            grown[need.need] = min(full, km * RADIUS_GROWTH if needed is None else needed * 1.001)
+    return grown
+
+
+def _radius_needed(need: matching.NeedResult, request: matching.MatchRequest) -> float | None:
+    """The radius beyond which no service can change ``need``'s list; None if not known yet.
 
     A service ``d`` km away scores at least ``minutes(d)`` for an urgent need and at least
     ``(minutes(d) + ACCESS_MINUTES) * bonus`` otherwise, ``bonus`` being the product of every
     score bonus that can apply to this request (scores are rounded to 3 decimals).
     """
+    if len(need.results) < request.limit:
+        return None
     bonus = math.prod(
         factor
         for code, factor in rank.ADJUSTMENTS.items()
         if factor < 1 and CONDITIONAL_BONUSES.get(code, lambda _: True)(request)
     )
     per_km = geo.travel_minutes_exact(1.0, request.mode)
-    needed = 0.0
-    for need in result.needs:
-        if len(need.results) < request.limit:
-            return None
-        worst = max(rec.score for rec in need.results) + 0.001
-        minutes = worst if need.urgent else worst / bonus - rank.ACCESS_MINUTES
-        nearest = min(rec.distance_km or 0.0 for rec in need.results)
-        needed = max(needed, nearest, minutes / per_km)
-    return needed
+    worst = max(rec.score for rec in need.results) + 0.001
+    minutes = worst if need.urgent else worst / bonus - rank.ACCESS_MINUTES
+    nearest = min(rec.distance_km or 0.0 for rec in need.results)
+    return max(nearest, minutes / per_km)
 
 
 def _candidates(
