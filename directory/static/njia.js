@@ -103,6 +103,8 @@
     var text = field.value.trim();
     if (text.length < 2) { list.innerHTML = ""; return; }
     var body = new URLSearchParams({ q: text });
+    var token = field.form && field.form.elements.csrf_token;
+    if (token) { body.append("csrf_token", token.value); } /* a signed-in form's session */
     fetch(field.getAttribute("data-suggest"), { method: "POST", body: body, cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (answer) {

@@ -130,3 +130,17 @@ def test_sign_in_search_refer_and_print_the_slip(staff_page: Any) -> None:
     after = [c["value"] for c in page.context.cookies() if c["name"] == "njia_session"]
     assert before not in after  # the sign-in form's new, anonymous session only
     assert page.goto("/workspace").status == 401
+
+
+def test_place_suggestions_work_for_a_signed_in_caseworker(staff_page: Any) -> None:
+    """The suggestions are POSTed: a signed-in browser sends the form's CSRF token with them."""
+    page = staff_page
+    page.goto("/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/workspace")
+    page.fill("#place", "Gom")
+    page.get_by_role("button", name="Goma (Nord-Kivu)").click()
+    assert page.input_value("input[name=place_id]")
+    assert page.input_value("#place") == "Goma (Nord-Kivu)"
