@@ -178,6 +178,12 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         m(1000, "njia_sqlite_1"),
         3,
     )
+    ratio(
+        "Growth 1k → 100k, SQLite, 3 needs + care plan: within 3× (the same rule)",
+        m(100_000, "njia_sqlite_3"),
+        m(1000, "njia_sqlite_3"),
+        3,
+    )
     return rows  # fmt: skip
 
 
