@@ -129,3 +129,30 @@ def bench_store(
         times = time_calls(lambda b: match_once(store, b), bodies, passes)
         results[scenario] = stats(times, passes)
     return results
+
+
+def bench_growth(
+    stores: dict[int, Store], points: dict[int, list[tuple[float, float]]], passes: int
+) -> dict[str, dict[str, Any]]:
+    """Both scenarios on every store, taking turns request by request (one to each size, then
+    the next point): the sizes are measured under the same load, whatever the machine does
+    meanwhile. Returns, per scenario, each size's stats and the ratio of the largest size's
+    median to the smallest's."""
+    sizes = sorted(stores)
+    results: dict[str, dict[str, Any]] = {}
+    for scenario in SCENARIOS:
+        bodies = {s: [body_for(scenario, p) for p in points[s]] for s in sizes}
+        for s in sizes:  # warm-up, as time_calls does
+            for body in bodies[s][: max(1, len(bodies[s]) // 4)]:
+                match_once(stores[s], body)
+        times: dict[int, list[float]] = {s: [] for s in sizes}
+        for _ in range(passes):
+            for i in range(min(len(b) for b in bodies.values())):
+                for s in sizes:
+                    start = time.perf_counter()
+                    match_once(stores[s], bodies[s][i])
+                    times[s].append((time.perf_counter() - start) * 1000)
+        entry: dict[str, Any] = {str(s): stats(times[s], passes) for s in sizes}
+        entry["ratio"] = round(entry[str(sizes[-1])]["median"] / entry[str(sizes[0])]["median"], 2)
+        results[scenario] = entry
+    return results

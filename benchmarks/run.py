@@ -83,6 +83,17 @@ def bench_size(size: int, args: argparse.Namespace, pg: Any) -> dict[str, Any]:
     return row
 
 
+def bench_growth(sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """The in-process match on several sizes at once, request by request in turn."""
+    stores = {s: SqliteStore(loaders.sqlite_path(s, args.seed)) for s in sizes}
+    points = {s: inprocess.query_points(s, args.points, args.seed) for s in sizes}
+    try:
+        return inprocess.bench_growth(stores, points, args.passes)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
 def extrapolate_geopy(results: dict[str, Any]) -> None:
     """The geopy loop is linear in the directory size: scale the largest measured size."""
     measured = [int(s) for s, r in results["sizes"].items() if "geopy" in r]
@@ -162,6 +173,10 @@ def main() -> None:
         if pg is not None:
             pg.stop()
     extrapolate_geopy(results)
+    growth_sizes = [s for s in (1000, 100_000) if s in sizes]
+    if len(growth_sizes) == 2:
+        log("growth 1k → 100k, the two sizes taking turns")
+        results["growth"] = bench_growth(growth_sizes, args)
     if not args.no_neo4j:
         for size in [s for s in sizes if s <= args.neo4j_max]:
             log(f"Neo4j, size {size:,}")
@@ -184,7 +199,8 @@ def _finish(results: dict[str, Any], args: argparse.Namespace) -> None:
         report.plot(results, PLOT)
         report.update_doc(results, DOC)
     print(report.targets_table(results), report.latency_table(results),
-          report.ratio_table(results), report.http_table(results), report.loading_table(results),
+          report.growth_table(results), report.ratio_table(results), report.http_table(results),
+          report.loading_table(results),
           sep="\n\n")  # fmt: skip
 
 
