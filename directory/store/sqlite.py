@@ -68,6 +68,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # PRAGMA takes no parameters: the value is an int, formatted as one (:d).
             conn.execute(f"PRAGMA cache_size = -{self.cache_kib:d}")
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(str(exc)) from exc

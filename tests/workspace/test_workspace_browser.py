@@ -60,13 +60,18 @@ def staff_page(browser: Any, staff_url: str) -> Iterator[Any]:
     assert traffic.offsite == [], "requests to another origin"
 
 
-def test_sign_in_search_refer_and_print_the_slip(staff_page: Any) -> None:
-    page = staff_page
+def _sign_in(page: Any) -> None:
+    """Sign in on /login as the caseworker; the workspace opens."""
     page.goto("/login")
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/workspace")
+
+
+def test_sign_in_search_refer_and_print_the_slip(staff_page: Any) -> None:
+    page = staff_page
+    _sign_in(page)
     page.fill("#place", "Goma")
     page.check("input[name=needs][value=medical]")
     page.check("input[name=needs][value=legal]")
@@ -135,11 +140,7 @@ def test_sign_in_search_refer_and_print_the_slip(staff_page: Any) -> None:
 def test_place_suggestions_work_for_a_signed_in_caseworker(staff_page: Any) -> None:
     """The suggestions are POSTed: a signed-in browser sends the form's CSRF token with them."""
     page = staff_page
-    page.goto("/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/workspace")
+    _sign_in(page)
     page.fill("#place", "Gom")
     page.get_by_role("button", name="Goma (Nord-Kivu)").click()
     assert page.input_value("input[name=place_id]")
