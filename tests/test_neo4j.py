@@ -15,6 +15,8 @@ import pytest
 
 from directory import create_app
 from directory.store import open_store
+from directory.store.base import link_id
+from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,20 @@ def test_copy_seed_directory_to_neo4j_gives_identical_exports(neo4j_config, tmp_
         neo4j_app.extensions["njia_store"].close()
     assert exported.exit_code == 0
     assert from_neo4j.read_text() == from_sqlite.read_text()
+
+
+def test_links_written_before_link_ids_get_theirs_at_start(neo4j_config):
+    """A graph written by an older Njia: init_schema gives every AT link its id."""
+    store = open_store(neo4j_config)
+    store.init_schema()
+    org = store.create("organization", f.organization(), "test")
+    loc = store.create("location", f.location(org["id"]), "test")
+    svc = store.create("service", f.service(org["id"], [loc["id"]]), "test")
+    store._run(True, lambda tx: tx.run("MATCH ()-[r:AT]->() REMOVE r.link_id").consume())
+    assert store.find_link(link_id(svc["id"], loc["id"])) is None
+    store.init_schema()
+    assert store.find_link(link_id(svc["id"], loc["id"])) == (svc["id"], loc["id"])
+    store.close()
 
 
 def _free_port() -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from directory.hsds.vocab import attribute, stable_id, utc_offset
 from directory.schemas import TAXONOMY
+from directory.store.base import link_id
 
 Doc = dict[str, Any]
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -161,8 +162,8 @@ def location(doc: Doc) -> Doc:
 
 
 def service_at_location_id(service_id: str, location_id: str) -> str:
-    """The stable id of the link between a service and one of its locations."""
-    return stable_id("service_at_location", service_id, location_id)
+    """The stable id of the link between a service and one of its locations (the store's)."""
+    return link_id(service_id, location_id)
 
 
 def service_at_location(service: Doc, location_doc: Doc | None, location_id: str) -> Doc:

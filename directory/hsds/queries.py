@@ -6,7 +6,7 @@ area) go into one ``Store.page`` call with the page's offset and limit. Filters 
 index (``modified_after``, other taxonomy terms) and the service_at_location collection, which
 is derived from services and their locations, read the matching listings page by page and
 count as they go: linear in the listings that pass the indexed filters (see the profile's
-"Limits").
+"Limits"). One service_at_location is found by its id through the store's index.
 """
 
 from __future__ import annotations
@@ -227,11 +227,14 @@ def link_item(view: PublicView, link: Link, full: bool) -> Doc:
 
 
 def find_link(view: PublicView, sal_id: str) -> Link | None:
-    """The public service_at_location with this id (derived ids: a pass over the services)."""
-    for link in links(view, ServiceFilters()):
-        if link.id == sal_id:
-            return link
-    return None
+    """The public service_at_location with this id (one indexed look-up in the store)."""
+    found = view.store.find_link(sal_id)
+    doc = view.store.get("service", found[0]) if found is not None else None
+    if found is None or doc is None:
+        return None
+    shown = view.service(doc)
+    location = view.locations_of(shown).get(found[1])
+    return None if location is None else Link(shown, location)
 
 
 # -- organizations and taxonomies --------------------------------------------------------------

@@ -26,9 +26,10 @@ from functools import cache
 from typing import Any
 
 from directory.schemas import TAXONOMY
+from directory.store.base import LINK_NAMESPACE
 from directory.taxonomy import TIME_ZONES
 
-NAMESPACE = uuid.UUID("9905de74-6786-4e53-ac15-3b4998d740fd")
+NAMESPACE = LINK_NAMESPACE
 """Namespace of Njia's derived HSDS identifiers (never change it: ids would all change)."""
 
 PROFILE_DOC = "docs/hsds-profile.md"

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import orjson
+
+LINK_NAMESPACE = uuid.UUID("9905de74-6786-4e53-ac15-3b4998d740fd")
+"""The namespace of Njia's derived ids (UUID 5), HSDS ones included."""
 
 KINDS: tuple[str, ...] = ("organization", "location", "service")
 """Listing kinds, in dependency order (an import loads them in this order)."""
@@ -221,6 +225,11 @@ class CandidateRow:
         return f"CandidateRow(key={self.key!r}, name={self.name!r})"
 
 
+def link_id(service_id: str, location_id: str) -> str:
+    """The stable id of a service offered at a location (HSDS ``service_at_location``)."""
+    return str(uuid.uuid5(LINK_NAMESPACE, f"service_at_location/{service_id}/{location_id}"))
+
+
 def area_row_order(name: str, service_id: str) -> tuple[str, str, str]:
     """The order of ``candidates_by_area`` rows: the matcher's order of point-less results
     (case-folded name, then name, then service id)."""
@@ -329,6 +338,10 @@ class Store(Protocol):
         out: a caller widening its search reads each row once. Rows know their ``key``; their
         documents are decoded when read.
         """
+
+    def find_link(self, link: str) -> tuple[str, str] | None:
+        """``(service id, location id)`` of the service offered at a location whose
+        :func:`link_id` is ``link``, or None. Indexed."""
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()

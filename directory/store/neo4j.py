@@ -39,6 +39,7 @@ from directory.store.base import (
     VersionConflict,
     area_row_order,
     decode,
+    link_id,
 )
 from directory.store.sqlite import KM_PER_DEGREE_LAT
 from directory.store.text import search_words, utc_now
@@ -127,6 +128,28 @@ class Neo4jStore:
             tx.run(q.SET_VERSION, version=q.SCHEMA_VERSION).consume()
 
         self._run(True, seed)
+        self._backfill_link_ids()
+
+    def _backfill_link_ids(self) -> None:
+        """Give the links written before link ids existed theirs, a batch at a time."""
+
+        def batch(tx: neo4j.ManagedTransaction) -> int:
+            pairs = tx.run(q.LINKS_WITHOUT_ID).values()
+            rows = [{"s": sid, "l": lid, "link_id": link_id(sid, lid)} for sid, lid in pairs]
+            tx.run(q.SET_LINK_IDS, rows=rows).consume()
+            return len(rows)
+
+        while self._run(True, batch):
+            pass
+
+    def find_link(self, link: str) -> tuple[str, str] | None:
+        """The (service, location) pair of a link id; see the Store protocol."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Any] | None:
+            return tx.run(q.FIND_LINK, link_id=link).single()  # type: ignore[return-value]
+
+        row = self._run(False, work)
+        return (row[0], row[1]) if row else None
 
     def ping(self) -> None:
         """A trivial read with a short timeout."""
@@ -457,6 +480,8 @@ def _row(kind: str, doc: Document) -> dict[str, Any]:
         row.update(
             remote=bool(doc["remote"]), needs=doc["needs"],
             service_area=doc.get("service_area", []), location_ids=doc.get("location_ids", []),
+            links=[{"location_id": lid, "link_id": link_id(doc["id"], lid)}
+                   for lid in doc.get("location_ids", [])],
         )  # fmt: skip
     return row
 

@@ -28,6 +28,7 @@ SCHEMA = (
     "CREATE INDEX location_name IF NOT EXISTS FOR (x:Location) ON (x.name)",
     "CREATE INDEX service_name IF NOT EXISTS FOR (x:Service) ON (x.name)",
     "CREATE INDEX change_entity IF NOT EXISTS FOR (x:Change) ON (x.kind, x.entity_id)",
+    "CREATE INDEX at_link_id IF NOT EXISTS FOR ()-[r:AT]-() ON (r.link_id)",
     "CREATE FULLTEXT INDEX listing_text IF NOT EXISTS FOR (x:Organization|Location|Service) "
     "ON EACH [x.name, x.description] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
@@ -101,9 +102,18 @@ CALL (s, row) {
   UNWIND row.service_area AS pcode MERGE (a:Area {pcode: pcode}) MERGE (s)-[:COVERS]->(a)
 }
 CALL (s, row) {
-  UNWIND row.location_ids AS lid MATCH (l:Location {id: lid}) MERGE (s)-[:AT]->(l)
+  UNWIND row.links AS link MATCH (l:Location {id: link.location_id})
+  MERGE (s)-[at:AT]->(l) SET at.link_id = link.link_id
 }
 """
+LINKS_WITHOUT_ID = """
+MATCH (s:Service)-[r:AT]->(l:Location) WHERE r.link_id IS NULL RETURN s.id, l.id LIMIT 5000
+"""
+SET_LINK_IDS = """
+UNWIND $rows AS row
+MATCH (:Service {id: row.s})-[r:AT]->(:Location {id: row.l}) SET r.link_id = row.link_id
+"""
+FIND_LINK = "MATCH (s:Service)-[r:AT {link_id: $link_id}]->(l:Location) RETURN s.id, l.id"
 WRITE = {
     "organization": WRITE_ORGANIZATIONS,
     "location": WRITE_LOCATIONS,

@@ -35,6 +35,7 @@ from directory.store.base import (
     VersionConflict,
     area_row_order,
     decode,
+    link_id,
 )
 from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query, utc_now
@@ -103,6 +104,7 @@ class SqliteStore:
     def init_schema(self) -> None:
         """Apply the migrations this database has not had yet."""
         with self._tx(write=True) as conn:
+            conn.create_function("njia_link_id", 2, link_id, deterministic=True)
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             current = int(row[0]) if row else 0
@@ -222,6 +224,12 @@ class SqliteStore:
             rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
             partners = _partners(conn, {r[3] for r in rows})
         return _lazy_rows(rows, partners)
+
+    def find_link(self, link: str) -> tuple[str, str] | None:
+        """The (service, location) pair of a link id; see the Store protocol."""
+        with self._tx() as conn:
+            row = conn.execute(q.FIND_LINK, (link,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
@@ -463,8 +471,8 @@ def _write_service(conn: sqlite3.Connection, doc: Document, text: str) -> None:
         [(pcode, sid) for pcode in doc.get("service_area", [])],
     )
     conn.executemany(
-        "INSERT INTO service_at_location (location_id, service_id) VALUES (?, ?)",
-        [(loc, sid) for loc in doc.get("location_ids", [])],
+        "INSERT INTO service_at_location (location_id, service_id, link_id) VALUES (?, ?, ?)",
+        [(loc, sid, link_id(sid, loc)) for loc in doc.get("location_ids", [])],
     )
 
 

@@ -98,6 +98,7 @@ WHERE a.pcode IN (SELECT value FROM json_each(:pcodes))
         WHERE sal.service_id = s.id AND l.confidentiality = 'confidential'))
 GROUP BY s.id
 """
+FIND_LINK = "SELECT service_id, location_id FROM service_at_location WHERE link_id = ?"
 REFERRALS_FROM = """
 SELECT from_id, to_id FROM referral WHERE from_id IN (SELECT value FROM json_each(?))
 """

@@ -124,5 +124,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX record_key2 ON record (collection, key2, sort, id);
     ALTER TABLE api_token ADD COLUMN user_id TEXT;
     """,
+    # 3: the stable id of each service at a location (HSDS service_at_location), indexed;
+    # njia_link_id is directory.store.base.link_id, registered by init_schema.
+    """
+    ALTER TABLE service_at_location ADD COLUMN link_id TEXT;
+    UPDATE service_at_location SET link_id = njia_link_id(service_id, location_id);
+    CREATE UNIQUE INDEX service_at_location_link ON service_at_location (link_id);
+    """,
 )
 """Migration ``n`` (1-based) upgrades a database from schema version ``n - 1`` to ``n``."""

@@ -13,6 +13,7 @@ from directory.store.base import (
     NotFound,
     Token,
     VersionConflict,
+    link_id,
 )
 from tests import factories as f
 
@@ -202,6 +203,17 @@ def test_a_widening_search_reads_each_row_once(store):
         assert not set(ring_keys) & set(keys[inner])
         assert sorted(ring_keys + keys[inner]) == sorted(keys[outer])
         assert all(row.key == (row.service["id"], row.location["id"]) for row in ring)
+
+
+def test_a_service_at_a_location_is_found_by_its_link_id(store):
+    org, loc, svc = seed_goma(store)
+    other = store.create("location", f.location(org["id"], name="Annexe"), ACTOR)
+    assert store.find_link(link_id(svc["id"], loc["id"])) == (svc["id"], loc["id"])
+    assert store.find_link(link_id(svc["id"], other["id"])) is None
+    store.update("service", svc["id"], {**svc, "location_ids": [other["id"]]}, 1, ACTOR)
+    assert store.find_link(link_id(svc["id"], loc["id"])) is None
+    assert store.find_link(link_id(svc["id"], other["id"])) == (svc["id"], other["id"])
+    assert store.find_link(f.new_id()) is None
 
 
 def test_candidates_by_area_returns_remote_and_confidential_without_location(store):
