@@ -69,6 +69,7 @@ def test_links_written_before_link_ids_get_theirs_at_start(neo4j_config):
     loc = store.create("location", f.location(org["id"]), "test")
     svc = store.create("service", f.service(org["id"], [loc["id"]]), "test")
     store._run(True, lambda tx: tx.run("MATCH ()-[r:AT]->() REMOVE r.link_id").consume())
+    store._run(True, lambda tx: tx.run("MATCH (m:NjiaMeta) SET m.value = 1").consume())
     assert store.find_link(link_id(svc["id"], loc["id"])) is None
     store.init_schema()
     assert store.find_link(link_id(svc["id"], loc["id"])) == (svc["id"], loc["id"])

@@ -122,16 +122,19 @@ class Neo4jStore:
         except UNAVAILABLE as exc:
             raise StoreUnavailable(type(exc).__name__) from exc
 
-        def seed(tx: neo4j.ManagedTransaction) -> None:
+        def seed(tx: neo4j.ManagedTransaction) -> int:
             tx.run(q.AREAS, areas=areas).consume()
             tx.run(q.NEEDS, codes=list(taxonomy.needs)).consume()
-            tx.run(q.SET_VERSION, version=q.SCHEMA_VERSION).consume()
+            found = tx.run(q.GET_VERSION).single()
+            return int(found[0]) if found else 0
 
-        self._run(True, seed)
-        self._backfill_link_ids()
+        if self._run(True, seed) < q.LINK_ID_VERSION:
+            self._backfill_link_ids()
+        self._run(True, lambda tx: tx.run(q.SET_VERSION, version=q.SCHEMA_VERSION).consume())
 
     def _backfill_link_ids(self) -> None:
-        """Give the links written before link ids existed theirs, a batch at a time."""
+        """Give the links written before link ids existed theirs, a batch at a time (once: the
+        schema version is raised only after it)."""
 
         def batch(tx: neo4j.ManagedTransaction) -> int:
             pairs = tx.run(q.LINKS_WITHOUT_ID).values()

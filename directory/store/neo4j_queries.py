@@ -33,7 +33,9 @@ SCHEMA = (
     "ON EACH [x.name, x.description] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
 )
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the graph; 2: every AT relationship carries its ``link_id``."""
+LINK_ID_VERSION = 2
 
 AREAS = """
 UNWIND $areas AS row
