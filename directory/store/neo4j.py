@@ -11,7 +11,6 @@ about ``timeout`` seconds (half retrying, half connecting) and connection failur
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +28,6 @@ from directory.store.base import (
     Change,
     Conflict,
     Document,
-    LazyDocument,
     ListQuery,
     NotFound,
     Page,
@@ -37,11 +35,12 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    area_row_order,
+    bounding_box,
+    covering_rows,
     decode,
     link_id,
+    located_rows,
 )
-from directory.store.sqlite import KM_PER_DEGREE_LAT
 from directory.store.text import search_words, utc_now
 
 T = TypeVar("T")
@@ -258,8 +257,10 @@ class Neo4jStore:
         exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Point-index bounding-box search around the point; see the Store protocol."""
-        south, north, west, east = _box(lat, lon, radius_km)
-        inner = _box(lat, lon, exclude_km) if exclude_km is not None else (None,) * 4
+        south, north, west, east = bounding_box(lat, lon, radius_km, MAX_DLON)
+        inner = (
+            bounding_box(lat, lon, exclude_km, MAX_DLON) if exclude_km is not None else (None,) * 4
+        )
         params = {
             "south": south, "north": north, "west": west, "east": east,
             "in_south": inner[0], "in_north": inner[1], "in_west": inner[2], "in_east": inner[3],
@@ -269,20 +270,8 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             return tx.run(q.CANDIDATES_NEAR, params).values()
 
-        orgs: dict[str, LazyDocument] = {}
-        return [
-            CandidateRow(
-                LazyDocument(service),
-                orgs.setdefault(org_id, LazyDocument(org)),
-                LazyDocument(location),
-                refers_to=frozenset(refers_to or ()),
-                service_id=service_id,
-                location_id=location_id,
-            )
-            for service_id, location_id, service, org_id, org, location, refers_to in self._run(
-                False, work
-            )
-        ]
+        rows = self._run(False, work)
+        return located_rows([r[:6] for r in rows], _partners((r[3], r[6]) for r in rows))
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
@@ -298,21 +287,12 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             return tx.run(q.CANDIDATES_BY_AREA, params).values()
 
-        rows = sorted(self._run(False, work), key=lambda r: area_row_order(r[1], r[0]))
-        orgs: dict[str, LazyDocument] = {}
-        return [
-            CandidateRow(
-                LazyDocument(service),
-                orgs.setdefault(org_id, LazyDocument(org)),
-                refers_to=frozenset(refers_to or ()),
-                service_id=service_id,
-                location_id=None,
-                name=name,
-                remote=bool(remote),
-                needs=frozenset(needs),
-            )
-            for service_id, name, remote, service, org_id, org, refers_to, needs in rows
-        ]
+        rows = self._run(False, work)
+        return covering_rows(
+            [(sid, name, remote, needs, svc, oid, org)
+             for sid, name, remote, svc, oid, org, _, needs in rows],
+            _partners((r[4], r[6]) for r in rows),
+        )  # fmt: skip
 
     # -- bulk --------------------------------------------------------------------------
 
@@ -594,9 +574,10 @@ def _list_query(kind: str, query: ListQuery) -> tuple[str, dict[str, Any]]:
     return head, params
 
 
-def _box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """South, north, west and east of a box holding every point within ``radius_km``."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    widest = min(89.0, abs(lat) + dlat)
-    dlon = min(179.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
-    return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
+MAX_DLON = 179.0
+"""Neo4j's boxes span less than the whole globe in longitude."""
+
+
+def _partners(orgs: Iterable[tuple[str, list[str] | None]]) -> dict[str, frozenset[str]]:
+    """Each organization's referral partners, from ``(id, refers_to)`` pairs."""
+    return {org_id: frozenset(refers_to or ()) for org_id, refers_to in orgs}

@@ -8,7 +8,6 @@ at most ``busy_timeout`` seconds for it, after which :class:`StoreUnavailable` i
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -25,7 +24,6 @@ from directory.store.base import (
     Change,
     Conflict,
     Document,
-    LazyDocument,
     ListQuery,
     NotFound,
     Page,
@@ -33,14 +31,14 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    area_row_order,
+    bounding_box,
+    covering_rows,
     decode,
     link_id,
+    located_rows,
 )
 from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query, utc_now
-
-KM_PER_DEGREE_LAT = 110.5  # the shortest degree of latitude on WGS-84 is 110.57 km
 
 
 class SqliteStore:
@@ -215,15 +213,15 @@ class SqliteStore:
         exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Indexed box search around the point; see the Store protocol."""
-        inner = _box(lat, lon, exclude_km) if exclude_km is not None else _NO_BOX
+        inner = bounding_box(lat, lon, exclude_km) if exclude_km is not None else _NO_BOX
         params = (
-            *_box(lat, lon, radius_km), *inner,
+            *bounding_box(lat, lon, radius_km), *inner,
             json.dumps(sorted(set(needs))), json.dumps(sorted(tiers)),
         )  # fmt: skip
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
             partners = _partners(conn, {r[3] for r in rows})
-        return _lazy_rows(rows, partners)
+        return located_rows(rows, partners)
 
     def find_link(self, link: str) -> tuple[str, str] | None:
         """The (service, location) pair of a link id; see the Store protocol."""
@@ -243,22 +241,12 @@ class SqliteStore:
         }
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_BY_AREA, params).fetchall()
-            rows.sort(key=lambda r: area_row_order(r[1], r[0]))
             partners = _partners(conn, {r[4] for r in rows})
-        orgs: dict[str, LazyDocument] = {}
-        return [
-            CandidateRow(
-                LazyDocument(service),
-                orgs.setdefault(org_id, LazyDocument(org)),
-                refers_to=partners.get(org_id, frozenset()),
-                service_id=service_id,
-                location_id=None,
-                name=name,
-                remote=bool(remote),
-                needs=frozenset(decode(needs)),
-            )
-            for service_id, name, remote, service, org_id, org, needs in rows
-        ]
+        return covering_rows(
+            [(sid, name, remote, decode(needs), svc, oid, org)
+             for sid, name, remote, svc, oid, org, needs in rows],
+            partners,
+        )  # fmt: skip
 
     # -- bulk --------------------------------------------------------------------------
 
@@ -510,33 +498,8 @@ def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
             yield kind, decode(doc)
 
 
-def _box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """South, north, west and east of a box holding every point within ``radius_km``."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    widest = min(89.0, abs(lat) + dlat)
-    dlon = min(180.0, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-
-
 _NO_BOX = (1.0, -1.0, 1.0, -1.0)
 """A box no location is in (south above north)."""
-
-
-def _lazy_rows(rows: list, partners: dict[str, frozenset[str]]) -> list[CandidateRow]:  # type: ignore[type-arg]
-    """Rows of ``(service id, location id, service, organization id, organization, location)``
-    with their documents decoded on first use (each organization's once)."""
-    orgs: dict[str, LazyDocument] = {}
-    return [
-        CandidateRow(
-            LazyDocument(service),
-            orgs.setdefault(org_id, LazyDocument(org)),
-            LazyDocument(location),
-            refers_to=partners.get(org_id, frozenset()),
-            service_id=service_id,
-            location_id=location_id,
-        )
-        for service_id, location_id, service, org_id, org, location in rows
-    ]
 
 
 def _partners(conn: sqlite3.Connection, orgs: set[str]) -> dict[str, frozenset[str]]:
