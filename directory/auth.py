@@ -118,10 +118,15 @@ def load_principal(store: Store) -> Principal:
     token = store.token_for(hash_secret(secret.strip()))
     if token is None or token.revoked:
         abort(401, description="The token is not valid.")
-    if token.user_id is not None and not _active_user(store, token.user_id):
-        abort(401, description="The token is not valid.")
     actor = f"token:{token.id}"
-    return Principal(token.role, token.organization_id, actor, token.user_id, "token")
+    if token.user_id is None:  # a service token made with the CLI: its own, fixed rights
+        return Principal(token.role, token.organization_id, actor, None, "token")
+    user = _active_user(store, token.user_id)
+    if user is None:
+        abort(401, description="The token is not valid.")
+    # A personal token acts with its user's rights as they are now (GUIDE §4.8): a demotion,
+    # a move to another organization or a deactivation applies to it at its next request.
+    return Principal(user.doc["role"], user.doc["organization_id"], actor, token.user_id, "token")
 
 
 def _session_principal(store: Store) -> Principal:

@@ -31,7 +31,7 @@ from directory.i18n import gettext as _
 from directory.imports.fields import Mapping
 from directory.imports.places import Located
 from directory.imports.reading import Sheet
-from directory.imports.rows import Context, Issue, Row, convert_row, owned_fields
+from directory.imports.rows import Context, Issue, Row, convert_row, is_shelter, owned_fields
 from directory.store.base import KINDS, Document, Store
 
 ACTOR_PREFIX = "import-sheet:"
@@ -112,9 +112,33 @@ def unique_listings(rows: list[Row]) -> list[Listing]:
 def preview(store: Store, context: Context, sheet: Sheet, header_row: int) -> Preview:
     """Read the sheet and plan the import against the directory (reads only)."""
     rows = read_rows(context, sheet, header_row)
+    _block_published_shelters(store, rows, unique_listings(rows))
     result = Preview(rows, unique_listings(rows))
     _plan(store, context, result)
     return result
+
+
+def _block_published_shelters(store: Store, rows: list[Row], listings: list[Listing]) -> None:
+    """A shelter service may only be linked to confidential locations, as the sheet would
+    leave them: a row that would put one at a public or restricted place is blocked.
+
+    Row ids keep shelters on locations of their own (:func:`directory.imports.rows.ids`);
+    this guards the effect whatever produced the link (GUIDE §4.9).
+    """
+    tiers = {x.doc["id"]: x.doc["confidentiality"] for x in listings if x.kind == "location"}
+    for row in rows:
+        service = next((x.doc for x in row.listings if x.kind == "service"), None)
+        if service is None or not is_shelter(service["needs"]):
+            continue
+        for location_id in service["location_ids"]:
+            stored = store.get("location", location_id)
+            tier = stored["confidentiality"] if stored else tiers.get(location_id)
+            if tier != "confidential":
+                message = _("Un lieu d'hébergement sûr ne peut pas être publié : ce lieu "
+                            "n'est pas confidentiel.")  # fmt: skip
+                row.issues.append(Issue(_("Lieu"), message))
+                row.listings = []
+                break
 
 
 def _plan(store: Store, context: Context, result: Preview) -> None:

@@ -247,22 +247,36 @@ def _focal_point(row: Row, data: _Cells) -> None:
             row.phones.append({**phone, "description": description[:200]})
 
 
-def ids(context: Context, organization: str, service: str, place: str) -> dict[str, str]:
-    """The listing ids of a row: the same partner, names and place give the same ids."""
+def ids(
+    context: Context, organization: str, service: str, place: str, confidential: bool = False
+) -> dict[str, str]:
+    """The listing ids of a row: the same partner, names and place give the same ids.
+
+    A safe shelter's row gets a location of its own (``confidential``): rows of one
+    organization at one place share a location, but a shelter never shares the public
+    location of the same organization's clinic, whichever row comes first.
+    """
     org_key = f"{partner_key(context.partner)}/{normalise(organization)}"
     place_key = normalise(place)
+    hidden = "/confidential" if confidential else ""
+    service_key = f"svc/{org_key}/{normalise(service)}/{place_key}{hidden}"
     return {
         "organization": str(uuid.uuid5(NAMESPACE, f"org/{org_key}")),
-        "location": str(uuid.uuid5(NAMESPACE, f"loc/{org_key}/{place_key}")),
-        "service": str(uuid.uuid5(NAMESPACE, f"svc/{org_key}/{normalise(service)}/{place_key}")),
+        "location": str(uuid.uuid5(NAMESPACE, f"loc/{org_key}/{place_key}{hidden}")),
+        "service": str(uuid.uuid5(NAMESPACE, service_key)),
     }
+
+
+def is_shelter(needs: list[str]) -> bool:
+    """A row whose service meets the shelter need: its place is never published."""
+    return "shelter" in needs
 
 
 def _listings(row: Row, context: Context, data: _Cells) -> list[Listing]:
     assert isinstance(row.place, places.Located)
     where = data.get("place") or data.get("health_zone") or data.get("territory")
     place_text = where or f"{data.get('latitude')} {data.get('longitude')}"
-    key = ids(context, row.organization, row.service, place_text)
+    key = ids(context, row.organization, row.service, place_text, is_shelter(row.needs))
     origin = f"row {row.number}"
     built = []
     for kind, content in (
@@ -297,7 +311,7 @@ def _location(row: Row, data: _Cells, org_id: str) -> dict[str, Any]:
         "adm1_pcode": place.adm1, "adm2_pcode": place.adm2,
         "tz": TAXONOMY.time_zone_for(place.adm1),
         # A safe shelter's place is never published (the point is only a town's anyway).
-        "confidentiality": "confidential" if "shelter" in row.needs else "public",
+        "confidentiality": "confidential" if is_shelter(row.needs) else "public",
     }  # fmt: skip
 
 
