@@ -3,7 +3,8 @@
 A write is validated whole after the change is merged in, authorised per object, and stored by
 compare-and-set against the version the editor read. A provider may not verify its own listing
 or lower a location's confidentiality, and its changes of sensitive fields are held for a
-coordinator (see :mod:`directory.workflow`).
+coordinator (see :mod:`directory.workflow`), on creation as on an edit: a provider's new
+service waits, retired, until a coordinator activates it.
 """
 
 from __future__ import annotations
@@ -67,6 +68,25 @@ def apply_edit(
     if not held:
         return EditResult(stored)
     queued = workflow.queue_change(store, kind, current["id"], stored["version"], held,
+                                   principal.actor)  # fmt: skip
+    return EditResult(stored, (queued,))
+
+
+def create(store: Store, principal: Principal, kind: str, doc: Document) -> EditResult:
+    """Store a new listing (``doc`` carries its id; the caller may write it).
+
+    A provider's new service is stored retired and its activation queued for a coordinator
+    (:func:`directory.workflow.split_new_service`).
+    """
+    held: Document = {}
+    if principal.role == "provider":
+        check_provider_fields(kind, {}, doc)
+        if kind == "service":
+            doc, held = workflow.split_new_service(doc)
+    stored = store.create(kind, doc, principal.actor)
+    if not held:
+        return EditResult(stored)
+    queued = workflow.queue_change(store, kind, doc["id"], stored["version"], held,
                                    principal.actor)  # fmt: skip
     return EditResult(stored, (queued,))
 

@@ -16,10 +16,13 @@ from directory.store.base import Document, NotFound, Record, Store
 
 SENSITIVE: dict[str, tuple[str, ...]] = {
     "organization": ("name",),
-    "location": ("latitude", "longitude", "confidentiality"),
-    "service": ("needs",),
+    "location": ("latitude", "longitude", "confidentiality", "adm1_pcode", "adm2_pcode", "tz"),
+    "service": ("needs", "capabilities", "location_ids", "remote", "service_area", "status"),
 }
-"""Fields a provider's change of which waits for a coordinator."""
+"""Fields a provider's change of which waits for a coordinator: where a listing is (its point,
+its area and time zone, the locations a service is offered at, the areas a remote service
+covers), what it claims to offer (needs, capabilities) and whether a retired service comes
+back. Changes that only hide more apply at once (:func:`hides_only`)."""
 SERVER_MANAGED = ("id", "version", "created_at", "updated_at")
 STALE_AFTER = timedelta(days=180)
 TIER_RANK = {"public": 0, "restricted": 1, "confidential": 2}
@@ -35,24 +38,51 @@ def editable(doc: Document) -> Document:
     return {k: v for k, v in doc.items() if k not in SERVER_MANAGED}
 
 
+def hides_only(field: str, old: Any, new: Any) -> bool:
+    """Whether changing a sensitive ``field`` from ``old`` to ``new`` can only make the listing
+    show less: a higher confidentiality tier, fewer capabilities, a service closed or
+    reopened (but not a retired, ``inactive`` one brought back)."""
+    if field == "confidentiality":
+        return bool(TIER_RANK[new] > TIER_RANK[old])
+    if field == "capabilities":
+        return set(new) <= set(old)
+    if field == "status":
+        return old != "inactive"
+    return False
+
+
 def split_sensitive(kind: str, current: Document, merged: Document) -> tuple[Document, Document]:
     """Split a provider's merged listing into what applies now and what waits for review.
 
-    Raising a location's confidentiality applies at once (it only hides more); every other
-    change of a sensitive field is held back.
+    A change that :func:`hides_only` applies at once; every other change of a sensitive field
+    is held back. Capabilities removed apply at once even when others added wait, and a
+    stock-out of a capability that waits waits with it.
     """
     held: Document = {}
     applied = dict(merged)
     for field in SENSITIVE[kind]:
-        if merged.get(field) == current.get(field):
+        old, new = current.get(field), merged.get(field)
+        if new == old or hides_only(field, old, new):
             continue
-        raising = field == "confidentiality" and (
-            TIER_RANK[merged[field]] > TIER_RANK[current[field]]
-        )
-        if not raising:
-            held[field] = merged[field]
-            applied[field] = current.get(field)
+        held[field] = new
+        applied[field] = old
+        if field == "capabilities":
+            applied[field] = [c for c in old if c in new]
+    if "capabilities" in held:
+        stock_out = merged.get("stock_out", [])
+        applied["stock_out"] = [c for c in stock_out if c in applied["capabilities"]]
+        if applied["stock_out"] != stock_out:
+            held["stock_out"] = stock_out
     return applied, held
+
+
+def split_new_service(doc: Document) -> tuple[Document, Document]:
+    """A provider's new service is stored retired (``inactive``) and its activation waits for
+    a coordinator, with everything it claims (needs, capabilities, locations): a provider
+    cannot do by creating what it cannot do by editing (GUIDE §4.9)."""
+    if doc["status"] == "inactive":
+        return doc, {}
+    return {**doc, "status": "inactive"}, {"status": doc["status"]}
 
 
 def queue_change(

@@ -9,12 +9,13 @@ it names (nested objects are replaced whole) and the merged listing is validated
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 from flask import Response, abort, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from directory import editing
 from directory.api.etag import expected_version, with_etag
@@ -69,6 +70,7 @@ def listing_blueprint(kind: str) -> Blueprint:
         @access("writer")
         @blp.arguments(schema)
         @blp.response(201, schema)
+        @blp.alt_response(202, schema=held_schema(kind), description=HELD_DOC)
         def post(self, _: dict[str, Any]) -> Response:
             """Create. The server assigns the id (a random UUID)."""
             return create_listing(kind)
@@ -83,6 +85,7 @@ def listing_blueprint(kind: str) -> Blueprint:
         @access("writer")
         @blp.arguments(schema(partial=True))
         @blp.response(200, schema)
+        @blp.alt_response(202, schema=held_schema(kind), description=HELD_DOC)
         def patch(self, _: dict[str, Any], entity_id: uuid.UUID) -> Response:
             """Update the fields given. Needs If-Match (428 without, 412 if stale)."""
             return update_listing(kind, str(entity_id), request.get_json())
@@ -109,6 +112,21 @@ def listing_blueprint(kind: str) -> Blueprint:
             return jsonify(items=[_change_json(c) for c in changes])
 
     return blp
+
+
+HELD_DOC = (
+    "A provider's change that waits for a coordinator: the listing as stored now, and the "
+    "pending changes (a provider's new service is stored inactive until it is approved)."
+)
+
+
+@cache
+def held_schema(kind: str) -> type[Schema]:
+    """``{"listing": ..., "pending": [...]}``: the answer when some changes wait."""
+    return Schema.from_dict(
+        {"listing": fields.Nested(SCHEMAS[kind]), "pending": fields.List(fields.Dict())},
+        name=f"{kind.title()}Held",
+    )
 
 
 def list_listings(kind: str, page: int, per_page: int, filters: dict[str, Any]) -> Response:
@@ -138,10 +156,10 @@ def create_listing(kind: str) -> Response:
     doc = {"id": str(uuid.uuid4()), **doc}
     if not can_write(principal, kind, doc):
         abort(403 if kind == "organization" else 404)
-    if principal.role == "provider":
-        editing.check_provider_fields(kind, {}, doc)
-    stored = get_store().create(kind, doc, principal.actor)
-    return with_etag(jsonify(stored), 201)
+    result = editing.create(get_store(), principal, kind, doc)
+    if not result.pending:
+        return with_etag(jsonify(result.listing), 201)
+    return _held(result, 202)
 
 
 def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Response:
@@ -154,8 +172,13 @@ def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Respon
     result = editing.apply_edit(get_store(), current_principal(), kind, current, changes, version)
     if not result.pending:
         return with_etag(jsonify(result.listing), 200)
+    return _held(result, 202)
+
+
+def _held(result: editing.EditResult, status: int) -> Response:
+    """The listing as stored now and the changes waiting for a coordinator."""
     response = jsonify(listing=result.listing, pending=list(result.pending))
-    response.status_code = 202
+    response.status_code = status
     response.headers["ETag"] = f'"{result.listing["version"]}"'
     return response
 

@@ -82,7 +82,10 @@ def test_provider_edits_hours_and_capacity_and_confirms(client, tokens, app_stor
     assert saved.status_code == 302
     doc = app_store.get("service", svc["id"])
     assert doc["schedule"]["hours"] == [{"weekday": 0, "opens": "08:00", "closes": "16:00"}]
-    assert doc["capabilities"] == ["pep"] and doc["languages"] == ["fr", "sw"]
+    assert doc["languages"] == ["fr", "sw"]
+    assert doc["capabilities"] == []  # a capability claimed waits for a coordinator
+    (held,) = app_store.find_records("pending_change", key2=svc["id"])
+    assert held.doc["changes"] == {"capabilities": ["pep"]}
     token = _csrf(client.get("/provider").get_data(as_text=True))
     client.post(
         f"/provider/services/{svc['id']}/capacity",
