@@ -109,6 +109,13 @@ def http_error(error: HTTPException) -> Response:
     return error_response(status, str(message), fields, headers)
 
 
+def unavailable_response(error: StoreUnavailable) -> Response:
+    """503 with ``Retry-After``: the database is down, locked or failing."""
+    log.warning("store unavailable: %s", type(error.__cause__ or error).__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return error_response(503, "The directory is unavailable; try again shortly.", None, headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map every exception a request can raise to the envelope."""
 
@@ -133,13 +140,7 @@ def register_error_handlers(app: Flask) -> None:
     def _conflict(_: Conflict) -> Response:
         return error_response(409, "That listing exists already.")
 
-    @app.errorhandler(StoreUnavailable)
-    def _unavailable(error: StoreUnavailable) -> Response:
-        log.warning("store unavailable: %s", type(error.__cause__ or error).__name__)
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        return error_response(
-            503, "The directory is unavailable; try again shortly.", None, headers
-        )
+    app.register_error_handler(StoreUnavailable, unavailable_response)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

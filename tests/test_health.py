@@ -31,9 +31,8 @@ def test_unreachable_database_gives_503_with_retry_after(path):
     assert "proc" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # Neo4j outages: tests/test_neo4j.py
 def test_locked_database_gives_503_within_the_timeout_then_recovers(tmp_path, tokens, client, app):
-    if app.config["STORE"] != "sqlite":
-        pytest.skip("SQLite locking; Neo4j outages are tested in tests/test_neo4j.py")
     blocker = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:

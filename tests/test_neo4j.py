@@ -82,10 +82,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(url: str, timeout: float = 10.0) -> tuple[int, dict[str, str], float]:
+def _get(
+    url: str, timeout: float = 10.0, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], float]:
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), time.monotonic() - started
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), time.monotonic() - started
@@ -144,6 +147,11 @@ def test_neo4j_outage_gives_503_then_recovers_under_gunicorn(neo4j_server, neo4j
                     assert headers["Retry-After"].isdigit()
                     assert seconds < 4, f"{path} took {seconds:.1f} s"
             assert _get(base + "/livez")[0] == 200
+            # A browser's session cannot be read: 503 too, not 500 (issue 17, item 4).
+            session = {"Cookie": "njia_session=" + "x" * 43, "Accept": "text/html"}
+            for path in ("/api/v1/auth/me", "/workspace"):
+                status, headers, _ = _get(base + path, headers=session)
+                assert status == 503 and headers["Retry-After"].isdigit(), path
         finally:
             neo4j_server.start()
         recovered = _wait_until(lambda: _get(base + "/api/v1/services")[0] == 200, 30)

@@ -8,13 +8,14 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from directory.accounts.sessions import StoreSessionInterface
+from directory.accounts.sessions import StoreSessionInterface, persist
 
 
 def init_app(app: Flask) -> None:
     """Install sessions and CSRF protection and register the accounts API."""
     _ensure_secret_key(app)
     app.session_interface = StoreSessionInterface()
+    app.after_request(persist)  # before the security headers' hook (hooks run last-first)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for cookie-auth writes
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
     CSRFProtect(app)

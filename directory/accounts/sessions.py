@@ -1,9 +1,19 @@
-"""Server-side sessions: the cookie holds only a random id; the store holds the rest.
+"""Sessions: signed-in sessions live on the server; a visitor's lives in a signed cookie.
 
-Only a SHA-256 of the id is stored, so a database leak gives no usable session. A session
-ends after ``SESSION_IDLE_MINUTES`` without a request or ``SESSION_MAX_HOURS`` in all, and
-at logout; :meth:`StoreSession.rotate` gives it a new id (at login). Pages that never touch
-the session (the public pages) never set a cookie.
+A signed-in user's cookie holds only a random id; the store holds the session (only a SHA-256
+of the id is stored, so a database leak gives no usable session). Such a session ends after
+``SESSION_IDLE_MINUTES`` without a request or ``SESSION_MAX_HOURS`` in all, and at logout;
+:meth:`StoreSession.rotate` gives it a new id (at login). Sessions past their maximum age are
+purged whenever a new one starts, so the table never grows without bound.
+
+A visitor who is not signed in (the sign-in form's CSRF token, a flashed message) never costs
+a database row: that session is kept in a signed, HttpOnly cookie (``a.`` then the data) that
+expires like a server session, so anonymous requests cannot fill the database.
+
+Writes happen in an ``after_request`` hook (:func:`persist`), where a database outage still
+answers 503 with ``Retry-After`` in the error envelope; a session that cannot be read raises
+:class:`~directory.store.base.StoreUnavailable` where it is first used. Pages that never touch
+the session (the public pages) never set or delete a cookie, whatever cookie they are sent.
 """
 
 from __future__ import annotations
@@ -13,14 +23,19 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
+from directory.security import PUBLIC_PAGE_BLUEPRINTS
 from directory.store import get_store
-from directory.store.base import Record
+from directory.store.base import Record, StoreUnavailable
 
 TOUCH_EVERY = timedelta(minutes=1)
+ANONYMOUS_PREFIX = "a."
+PURGE_BATCH = 100
+"""Expired sessions deleted, at most, each time a session starts."""
 
 
 def _hash(sid: str) -> str:
@@ -39,6 +54,10 @@ class StoreSession(CallbackDict[str, Any], SessionMixin):
         self.old_sid: str | None = None
         self.modified = False
         self.last_seen: datetime | None = None
+        self.had_cookie = False
+        self.cookie_action: str | None = None
+        """Set by :func:`persist`: ``server`` (the id), ``anonymous`` (the data) or ``delete``."""
+        self.persisted = False
 
     @property
     def new(self) -> bool:  # type: ignore[override]
@@ -52,16 +71,39 @@ class StoreSession(CallbackDict[str, Any], SessionMixin):
         self.modified = True
 
 
+class UnavailableSession(StoreSession):
+    """The session could not be read (the database is down): using it raises
+    :class:`StoreUnavailable`, which the app answers with 503."""
+
+    def _unavailable(self, *_: Any, **__: Any) -> Any:
+        raise StoreUnavailable("the session could not be read")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = _unavailable
+    get = pop = setdefault = update = clear = keys = items = values = _unavailable
+
+
 class StoreSessionInterface(SessionInterface):
-    """Flask session interface keeping sessions in the store's ``session`` records."""
+    """Flask session interface: server-side sessions for users, signed cookies for visitors."""
 
     def open_session(self, app: Flask, request: Request) -> StoreSession:
-        sid = request.cookies.get(self.get_cookie_name(app))
-        if not sid or len(sid) > 100:
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie or len(cookie) > 4000:
+            return StoreSession()
+        if cookie.startswith(ANONYMOUS_PREFIX):
+            session = StoreSession(_read_anonymous(app, cookie))
+        else:
+            try:
+                session = self._open_stored(app, cookie)
+            except StoreUnavailable:
+                session = UnavailableSession()
+        session.had_cookie = True
+        return session
+
+    def _open_stored(self, app: Flask, sid: str) -> StoreSession:
+        if len(sid) > 100:
             return StoreSession()
         record = get_store().get_record("session", _hash(sid))
-        now = datetime.now(UTC)
-        if record is None or self._expired(app, record.doc, now):
+        if record is None or _expired(app, record.doc, datetime.now(UTC)):
             session = StoreSession()
             session.old_sid = sid if record else None
             session.modified = record is not None
@@ -70,59 +112,113 @@ class StoreSessionInterface(SessionInterface):
         session.last_seen = datetime.fromisoformat(record.doc["last_seen"])
         return session
 
-    @staticmethod
-    def _expired(app: Flask, doc: dict[str, Any], now: datetime) -> bool:
-        idle = timedelta(minutes=float(app.config["SESSION_IDLE_MINUTES"]))
-        total = timedelta(hours=float(app.config["SESSION_MAX_HOURS"]))
-        last_seen = datetime.fromisoformat(doc["last_seen"])
-        created = datetime.fromisoformat(doc["created_at"])
-        return now - last_seen > idle or now - created > total
-
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Set or delete the cookie as :func:`persist` decided (the store is written there)."""
         assert isinstance(session, StoreSession)
-        store = get_store() if (session.modified or session.sid) else None
-        if store is not None and session.old_sid:
-            store.delete_record("session", _hash(session.old_sid))
-        name = self.get_cookie_name(app)
-        if not session:
-            if session.sid and store is not None:
-                store.delete_record("session", _hash(session.sid))
-            if session.sid or session.old_sid:
-                response.delete_cookie(name, path=self.get_cookie_path(app))
+        if not session.persisted and not isinstance(session, UnavailableSession):
+            session.cookie_action = _write(app, session)  # outside a request (tests' sessions)
+        if session.cookie_action is None or _cookie_free():
             return
-        now = datetime.now(UTC)
-        stale = session.last_seen is None or now - session.last_seen > TOUCH_EVERY
-        if not (session.new or session.modified or stale):
+        name, path = self.get_cookie_name(app), self.get_cookie_path(app)
+        if session.cookie_action == "delete":
+            response.delete_cookie(name, path=path)
             return
-        needs_cookie = session.new or session.old_sid is not None
-        self._write(app, session, now)
-        if needs_cookie:
-            self._set_cookie(app, session, response)
-
-    def _write(self, app: Flask, session: StoreSession, now: datetime) -> None:
-        store = get_store()
-        if session.sid is None:
-            session.sid = secrets.token_urlsafe(32)
-            created, version = now.isoformat(), None
+        if session.cookie_action == "server":
+            value = session.sid or ""
         else:
-            existing = store.get_record("session", _hash(session.sid))
-            created = existing.doc["created_at"] if existing else now.isoformat()
-            version = existing.version if existing else None
-        doc = {"data": dict(session), "created_at": created, "last_seen": now.isoformat()}
-        user = str(session.get("user_id") or "")
-        store.put_record(
-            Record("session", _hash(session.sid), doc, key1=user, sort=created), version
-        )
-
-    def _set_cookie(self, app: Flask, session: StoreSession, response: Response) -> None:
+            value = ANONYMOUS_PREFIX + _serializer(app).dumps(dict(session))
         response.set_cookie(
-            self.get_cookie_name(app),
-            session.sid or "",
-            httponly=True,
-            secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app) or "Lax",
-            path=self.get_cookie_path(app),
-        )
+            name, value, httponly=True, secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app) or "Lax", path=path,
+        )  # fmt: skip
+
+
+def persist(response: Response) -> Response:
+    """``after_request``: write the session to the store if it changed (or touch it once a
+    minute) and decide the cookie. A database outage here answers 503, not 500."""
+    from flask import session
+
+    from directory.errors import unavailable_response
+
+    if not isinstance(session, StoreSession) or isinstance(session, UnavailableSession):
+        return response
+    session.persisted = True
+    try:
+        session.cookie_action = _write(current_app, session)
+    except StoreUnavailable as exc:
+        session.cookie_action = None
+        return unavailable_response(exc)
+    return response
+
+
+def _write(app: Flask, session: StoreSession) -> str | None:
+    """Store what the session needs; return the cookie action."""
+    if session.old_sid:  # rotated at sign-in, or expired
+        get_store().delete_record("session", _hash(session.old_sid))
+    if not session.get("user_id"):
+        if session.sid:  # a stored session without its user any more: signed out
+            get_store().delete_record("session", _hash(session.sid))
+        if not session:
+            return "delete" if session.had_cookie else None
+        return "anonymous" if (session.modified or session.sid) else None
+    now = datetime.now(UTC)
+    stale = session.last_seen is None or now - session.last_seen > TOUCH_EVERY
+    if not (session.new or session.modified or stale):
+        return None
+    needs_cookie = session.new or session.old_sid is not None
+    if session.new:
+        purge_expired(app, now)
+    _write_stored(session, now)
+    return "server" if needs_cookie else None
+
+
+def _write_stored(session: StoreSession, now: datetime) -> None:
+    store = get_store()
+    if session.sid is None:
+        session.sid = secrets.token_urlsafe(32)
+        created, version = now.isoformat(), None
+    else:
+        existing = store.get_record("session", _hash(session.sid))
+        created = existing.doc["created_at"] if existing else now.isoformat()
+        version = existing.version if existing else None
+    doc = {"data": dict(session), "created_at": created, "last_seen": now.isoformat()}
+    user = str(session.get("user_id") or "")
+    store.put_record(Record("session", _hash(session.sid), doc, key1=user, sort=created), version)
+
+
+def purge_expired(app: Flask, now: datetime) -> int:
+    """Delete up to :data:`PURGE_BATCH` of the oldest sessions that have expired (idle or past
+    their maximum age). Returns how many were deleted."""
+    store = get_store()
+    oldest = store.find_records("session", limit=PURGE_BATCH)
+    expired = [r for r in oldest if _expired(app, r.doc, now)]
+    return sum(store.delete_record("session", r.id) for r in expired)
+
+
+def _expired(app: Flask, doc: dict[str, Any], now: datetime) -> bool:
+    idle = timedelta(minutes=float(app.config["SESSION_IDLE_MINUTES"]))
+    total = timedelta(hours=float(app.config["SESSION_MAX_HOURS"]))
+    last_seen = datetime.fromisoformat(doc["last_seen"])
+    created = datetime.fromisoformat(doc["created_at"])
+    return now - last_seen > idle or now - created > total
+
+
+def _serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key or "", salt="njia-anonymous-session")
+
+
+def _read_anonymous(app: Flask, cookie: str) -> dict[str, Any]:
+    max_age = float(app.config["SESSION_IDLE_MINUTES"]) * 60
+    try:
+        data = _serializer(app).loads(cookie.removeprefix(ANONYMOUS_PREFIX), max_age=max_age)
+    except BadSignature:
+        return {}
+    return data if isinstance(data, dict) and "user_id" not in data else {}
+
+
+def _cookie_free() -> bool:
+    """Public pages and static files never set or delete a cookie."""
+    return request.blueprint in PUBLIC_PAGE_BLUEPRINTS or request.endpoint == "static"
 
 
 def end_sessions_of(user_id: str) -> int:
