@@ -26,7 +26,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_MAX_HOURS": 12,
         "REFERRAL_RETENTION_DAYS": 90,
         "MAP_TILE_URL": None,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "njia://",
         "JSON_SORT_KEYS": False,
         "API_TITLE": "Njia directory API",
         "API_VERSION": "v1",

@@ -19,7 +19,7 @@ from directory.accounts import users
 from directory.accounts.passwords import verify_password
 from directory.accounts.sessions import StoreSession, end_sessions_of
 from directory.auth import ROLES, access, current_principal, hash_secret, issue_token
-from directory.limits import limiter, login_key
+from directory.limits import login_limit
 from directory.schemas import StrictSchema
 from directory.store import get_store
 
@@ -65,9 +65,7 @@ class RevokeSchema(StrictSchema):
 @blp.route("/auth/login")
 class Login(MethodView):
     @access("public")
-    @limiter.limit(
-        "5 per 15 minutes", key_func=login_key, deduct_when=lambda r: r.status_code == 401
-    )
+    @login_limit
     @blp.arguments(LoginSchema)
     @blp.doc(responses={"200": {"description": "Signed in; a session cookie is set."}})
     def post(self, body: dict[str, str]) -> Response:

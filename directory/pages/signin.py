@@ -17,7 +17,7 @@ from directory.accounts.api import CLEAR_SITE_DATA, authenticate, start_session
 from directory.auth import access, current_principal
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
-from directory.limits import limiter, login_key
+from directory.limits import login_limit
 from directory.store import get_store
 
 blp = Blueprint("signin", __name__)
@@ -49,12 +49,7 @@ def home_url(role: str | None) -> str:
 
 @blp.route("/login", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(
-    "5 per 15 minutes",
-    key_func=login_key,
-    deduct_when=lambda r: r.status_code == 401,
-    methods=["POST"],
-)
+@login_limit
 def sign_in_page() -> str | tuple[str, int] | WerkzeugResponse:
     """The sign-in form; on success, the role's home page."""
     form = SignInForm()
