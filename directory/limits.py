@@ -50,6 +50,33 @@ across those routes, ``NJIA_SEARCH_RATE_LIMIT`` (default 60 per minute); signed-
 not limited."""
 
 
+DEFAULT_READ_LIMIT = "120 per minute"
+BULK_COST = 60
+"""What one ``format=ndjson`` answer (every matching item at once) costs of the read budget."""
+FULL_COST = 5
+"""What one page of fully nested items (``full=true``) costs."""
+
+
+def _read_limit() -> str:
+    return str(current_app.config.get("READ_RATE_LIMIT") or DEFAULT_READ_LIMIT)
+
+
+def _read_cost() -> int:
+    if request.args.get("format") == "ndjson":
+        return BULK_COST
+    full = {request.args.get(k, "").lower() for k in ("full", "full_service")}
+    return FULL_COST if full & {"true", "1", "yes", "on"} else 1
+
+
+read_limit = limiter.shared_limit(
+    _read_limit, scope="read", exempt_when=_signed_in, cost=_read_cost
+)
+"""Anonymous reads of collections (``/api/v1`` lists and the HSDS feed): per client address,
+``NJIA_READ_RATE_LIMIT`` (default 120 per minute), a whole ndjson dump costing
+:data:`BULK_COST` and a page of full items :data:`FULL_COST`, so one client cannot keep the
+workers busy with dumps while survivors search. Signed-in users are not limited."""
+
+
 def login_key() -> str:
     """Sign-in attempts are counted per account (the email given), not per address."""
     body = request.get_json(silent=True) or request.form

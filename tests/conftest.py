@@ -24,6 +24,7 @@ from directory.store.base import Store
 BACKENDS = ("sqlite", "neo4j")
 # Tests send far more anonymous searches than a person; tests/test_rate_limits.py checks the limit.
 os.environ.setdefault("NJIA_SEARCH_RATE_LIMIT", "100000 per minute")
+os.environ.setdefault("NJIA_READ_RATE_LIMIT", "100000 per minute")
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ def limited(tmp_path):
             "DATABASE": str(tmp_path / "db.sqlite3"),
             "SECRET_KEY": "x",
             "SEARCH_RATE_LIMIT": "3 per minute",
+            "READ_RATE_LIMIT": "120 per minute",
         }
     )
     yield app
@@ -35,6 +36,33 @@ def test_fourth_anonymous_search_in_a_minute_is_429(limited):
     assert blocked.get_json()["error"]["code"] == "too_many_requests"
     page = client.post("/", data={"place": "Goma", "needs": "medical"})
     assert page.status_code == 429
+    nearest = client.post("/api/v1/places/nearest", json={"lat": -1.67, "lon": 29.22})
+    assert nearest.status_code == 429
+
+
+def test_whole_dumps_cost_more_of_the_anonymous_read_budget(limited):
+    """Two ndjson dumps a minute per client (each costs 60 of 120); pages cost 1, full 5."""
+    client = limited.test_client()
+    dumps = [client.get("/hsds/organizations?format=ndjson&full=true&full_service=true")
+             for _ in range(3)]  # fmt: skip
+    assert [r.status_code for r in dumps] == [200, 200, 429]
+    assert dumps[2].get_json()["error"]["code"] == "too_many_requests"
+    assert client.get("/hsds/services").status_code == 429  # one budget for every read
+    with limited.app_context():
+        from directory.store import get_store
+
+        secret = issue_token(get_store(), "coordinator", "t")
+    signed = client.get(
+        "/hsds/services?format=ndjson", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert signed.status_code == 200
+
+
+def test_pages_of_the_api_share_the_read_budget(limited):
+    client = limited.test_client()
+    statuses = [client.get("/api/v1/services?per_page=100").status_code for _ in range(120)]
+    assert statuses == [200] * 120
+    assert client.get("/hsds/services?full=true").status_code == 429
 
 
 def test_signed_in_users_are_not_limited(limited):

@@ -27,6 +27,7 @@ from directory.auth import (
     sees_restricted_addresses,
     visible_tiers,
 )
+from directory.limits import read_limit
 from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
 from directory.store import get_store
 from directory.store.base import Document, ListQuery
@@ -61,6 +62,7 @@ def listing_blueprint(kind: str) -> Blueprint:
     @blp.route("")
     class Collection(MethodView):
         @access("public")
+        @read_limit
         @blp.arguments(ListArgs, location="query", as_kwargs=True, unknown=RAISE)
         @blp.doc(responses={"200": {"description": f"A page of {plural}."}})
         def get(self, page: int, per_page: int, **filters: Any) -> Response:

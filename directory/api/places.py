@@ -76,6 +76,7 @@ class Search(MethodView):
 @blp.route("/nearest")
 class Nearest(MethodView):
     @access("public")
+    @search_limit
     @blp.arguments(PointArgs, location="query", unknown=RAISE)
     @blp.doc(responses={"200": {"description": "The nearest named place, or in_drc false."}})
     def get(self, args: dict[str, float]) -> Response:
@@ -83,6 +84,7 @@ class Nearest(MethodView):
         return jsonify(nearest_json(args["lat"], args["lon"]))
 
     @access("public")
+    @search_limit
     @blp.arguments(PointArgs)
     @blp.doc(responses={"200": {"description": "The nearest named place, or in_drc false."}})
     def post(self, args: dict[str, float]) -> Response:

@@ -33,6 +33,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from directory.auth import access
 from directory.hsds import mapping, queries, spec, vocab
 from directory.hsds.public import PublicView
+from directory.limits import read_limit
 from directory.schemas import StrictSchema
 from directory.store import get_store
 from directory.store.base import ListQuery
@@ -188,6 +189,7 @@ def profile() -> Response:
 
 @blp.get("/services")
 @access("public")
+@read_limit
 def services() -> Response:
     args = _args(ServiceArgs)
     view = PublicView(get_store())
@@ -212,6 +214,7 @@ def service(entity_id: str) -> Response:
 
 @blp.get("/organizations")
 @access("public")
+@read_limit
 def organizations() -> Response:
     args = _args(OrganizationArgs)
     view = PublicView(get_store())
@@ -244,6 +247,7 @@ def organization(entity_id: str) -> Response:
 
 @blp.get("/service_at_locations")
 @access("public")
+@read_limit
 def service_at_locations() -> Response:
     args = _args(LinkArgs)
     view = PublicView(get_store())
