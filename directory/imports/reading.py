@@ -29,7 +29,13 @@ from openpyxl.xml.functions import iterparse
 from directory.i18n import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+"""The whole workbook, uncompressed (a full 5,000-row sheet is a few megabytes)."""
+MAX_PART = 25 * 1024 * 1024
+"""One part of it (a sheet, the shared strings), uncompressed."""
+MAX_RATIO = 100
+"""Largest compression ratio of a part over 1 MB: XML of real text compresses 5 to 20 times;
+a zip bomb, hundreds of times."""
 MAX_ROWS = 5000
 BLANK_ROWS_END = 1000
 """Reading a sheet stops after this many empty rows in a row (Excel exports trailing ones)."""
@@ -158,8 +164,7 @@ def _delimiter(text: str) -> str:
 def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise Unreadable(_("Le classeur décompressé est trop grand : une seule feuille ?"))
+        _check_expansion(archive.infolist())
         if "xl/workbook.xml" not in archive.namelist():
             raise Unreadable(_not_xlsx())
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -171,6 +176,21 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         return [_read_worksheet(ws) for ws in book.worksheets]
     finally:
         book.close()
+
+
+def _check_expansion(parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook that would expand beyond the limits, from its zip directory alone
+    (before a byte is decompressed; Python's zipfile never reads past a part's stated size)."""
+    too_big = sum(part.file_size for part in parts) > MAX_UNCOMPRESSED or any(
+        part.file_size > MAX_PART
+        or (part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size)
+        for part in parts
+    )
+    if too_big:
+        raise Unreadable(
+            _("Le classeur décompressé est trop grand ou anormalement compressé : gardez une "
+              "seule feuille avec les points de service, ou enregistrez-le en CSV UTF-8.")
+        )  # fmt: skip
 
 
 def _not_xlsx() -> str:

@@ -118,3 +118,43 @@ def test_an_empty_sheet_is_refused_by_name():
 def test_titles_name_empty_and_repeated_columns():
     sheet = reading.Sheet("S", [["Téléphone", "", "Téléphone"], ["1", "2", "3", "4"]])
     assert reading.headers(sheet, 1) == ["Téléphone", "Colonne B", "Téléphone (2)", "Colonne D"]
+
+
+def _shared_strings_bomb(megabytes: int) -> bytes:
+    """A valid .xlsx whose shared strings expand to ``megabytes`` MB (a small upload)."""
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["Structure", "Localité"])
+    plain = io.BytesIO()
+    book.save(plain)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                target.writestr(item, source.read(item.filename))
+        strings = b"<si><t>" + b"A" * (megabytes * 1024 * 1024) + b"</t></si>"
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + strings + b"</sst>",
+        )  # fmt: skip
+    return bomb.getvalue()
+
+
+def test_a_workbook_that_expands_too_far_is_refused_before_it_is_parsed():
+    import tracemalloc
+
+    data = _shared_strings_bomb(60)
+    assert len(data) < 1024 * 1024  # under a megabyte uploaded
+    tracemalloc.start()
+    try:
+        with pytest.raises(reading.Unreadable, match="trop grand ou anormalement compressé"):
+            reading.read_file("bomb.xlsx", data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024  # nothing was decompressed
