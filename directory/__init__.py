@@ -8,7 +8,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from directory import accounts, config, errors, i18n, limits, logs, security, store
+from directory import accounts, bodies, config, errors, i18n, limits, logs, security, store
 from directory.auth import declare_access, enforce_route_access
 from directory.schemas import ErrorEnvelopeSchema
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logs.configure(app.config.get("LOG_LEVEL", "INFO"))
 
     store.init_app(app)
+    bodies.init_app(app)  # first of the before_request hooks: others read the body
     limits.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import ClassVar
 
 from flask import Flask, current_app, has_app_context, request
 from flask_limiter import Limiter
@@ -104,7 +105,7 @@ class StoreStorage(Storage, MovingWindowSupport):
     propagate as :class:`StoreUnavailable` (503).
     """
 
-    STORAGE_SCHEME = ["njia"]
+    STORAGE_SCHEME: ClassVar[list[str]] = ["njia"]
 
     @property
     def base_exceptions(self) -> type[Exception]:

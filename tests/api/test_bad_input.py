@@ -162,3 +162,29 @@ def test_unknown_routes_and_methods_use_the_envelope(client):
     assert bad_id.status_code in (403, 404)
     wrong = client.put("/api/v1/services")
     assert wrong.status_code in (403, 405)
+
+
+def test_safe_json_reading_reads_what_json_reads_within_its_limits():
+    """Property: a body within the depth and number limits reads exactly as ``json.loads``."""
+    import json as std_json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from directory.bodies import read_json
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers(-(10**30), 10**30)
+        | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8), children, max_size=4),
+        max_leaves=30,
+    )  # fmt: skip
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def reads_the_same(value):  # type: ignore[no-untyped-def]
+        text = std_json.dumps(value)
+        assert read_json(text) == std_json.loads(text)
+
+    reads_the_same()

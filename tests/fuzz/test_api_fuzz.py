@@ -75,3 +75,51 @@ def test_api_survives_fuzzing(case, role_app):
     response = case.call(app=app, headers={**(case.headers or {}), **headers})
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     no_leaks(None, response, case)
+
+
+HOSTILE_BODIES = {
+    "nested array": "[" * 100_000,
+    "nested object": '{"a":' * 50_000 + "1" + "}" * 50_000,
+    "nested in a field": '{"name": "x", "phones": ' + "[" * 5_000 + "]" * 5_000 + "}",
+    "huge integer": '{"location": {"lat": ' + "9" * 5_000 + ', "lon": 29}, "needs": ["medical"]}',
+    "huge negative": '{"version": -' + "1" * 5_000 + "}",
+    "long decimal": '{"latitude": 0.' + "1" * 5_000 + "}",
+}
+
+
+def _json_operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation of the OpenAPI document that takes a JSON body,
+    path parameters filled with a random UUID."""
+    import re
+    import uuid
+
+    found = []
+    for path, item in _spec()["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):  # path-level "parameters"
+                continue
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                filled = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
+                found.append((method.upper(), filled))
+    return found
+
+
+def test_hostile_json_bodies_get_400_on_every_operation_for_every_role(role_app):
+    """Deep nesting and huge numbers, to every JSON operation: a 4xx in the envelope."""
+    app, headers = role_app
+    client = app.test_client()
+    operations = _json_operations()
+    assert len(operations) > 15
+    for method, path in operations:
+        for name, body in HOSTILE_BODIES.items():
+            response = client.open(
+                path, method=method, data=body,
+                headers={**headers, "Content-Type": "application/json", "If-Match": '"1"'},
+            )  # fmt: skip
+            assert 400 <= response.status_code < 500, (method, path, name, response.status_code)
+            assert set(response.get_json() or []) == {"error"}, (
+                method,
+                path,
+                name,
+                response.get_data()[:200],
+            )
