@@ -6,13 +6,15 @@ its parent by the table's foreign key (``service_id``, ``organization_id``, ...;
 parent their foreign keys name, in file order, so ``assemble(flatten(x))`` gives ``x`` back for
 the objects Njia writes. :func:`read_csv_package` and :func:`write_csv_package` move tables
 between files and memory; reading types each cell by the table's JSON Schema and validates the
-row, naming the file, row and field of every error.
+row, naming the file, row and field of every error. Text a spreadsheet would run as a formula
+is written with an apostrophe before it (:func:`defuse`) and read back without (:func:`restore`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -211,7 +213,11 @@ def read_csv_package(directory: Path, errors: list[str]) -> Tables:
             unknown = set(reader.fieldnames or []) - set(spec.csv_columns(table))
             if unknown:
                 errors.append(f"{path.name}: unknown columns {', '.join(sorted(unknown))}")
-            numbered = ((reader.line_num, row) for row in reader)
+            numbered = (
+                (reader.line_num, {k: restore(v) if isinstance(v, str) else v
+                                   for k, v in row.items()})
+                for row in reader
+            )  # fmt: skip
             tables[table] = rows_from(table, numbered, errors)
     return tables
 
@@ -243,9 +249,34 @@ def write_csv_package(tables: Tables, directory: Path) -> int:
     return count
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Text a spreadsheet would run as a formula when a cell starts with it."""
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")
+"""A phone number or a number: a spreadsheet reads it as a number, never a call."""
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return defuse(value)
     return str(value)
+
+
+def defuse(text: str) -> str:
+    """Text as written to a CSV cell: one apostrophe before text that a spreadsheet would run
+    as a formula (and before text that already starts with apostrophes and then such a
+    character, so that :func:`restore` gives back exactly the text)."""
+    bare = text.lstrip("'")
+    if bare.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def restore(cell: str) -> str:
+    """The text of a cell written by :func:`defuse` (other cells are returned as they are)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell

@@ -267,3 +267,39 @@ def test_every_example_file_imports_except_the_api_information(runner, app_store
         else:
             assert result.exit_code == 0, (path.name, result.output)
     assert sum(app_store.counts().values()) == 0
+
+
+def test_csv_export_defuses_formulas_and_import_restores_the_text(
+    runner, empty_runner, app_store, tmp_path
+):
+    """No cell of the CSV package starts a formula; the text comes back exactly (item 10)."""
+    import csv
+
+    from tests import factories
+
+    org = factories.organization(
+        name='=HYPERLINK("http://evil.example","Clinique")',
+        description="@SUM(1+1)",
+        phones=[{"number": "+243 970 000 001", "type": "voice"}],
+    )
+    app_store.create("organization", org, "test")
+    location = factories.location(org["id"], name="-2+3 Site", description="'=already quoted")
+    app_store.create("location", location, "test")
+    package = tmp_path / "package"
+    run(runner, "export-hsds", str(package), "--all", "--format", "csv")
+    for path in package.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                for value in row:
+                    risky = value.startswith(("=", "@", "\t", "\r")) or (
+                        value.startswith(("+", "-")) and not value.replace(" ", "").lstrip(
+                            "+-").replace(".", "").isdigit()
+                    )  # fmt: skip
+                    assert not risky, (path.name, value)
+    assert "+243 970 000 001" in (package / "phones.csv").read_text(encoding="utf-8")
+    run(empty_runner, "import-hsds", str(package / "datapackage.json"))
+    imported = dict(((k, d["id"]), d) for k, d in listings_of(empty_runner))
+    assert imported[("organization", org["id"])]["name"] == org["name"]
+    assert imported[("organization", org["id"])]["description"] == "@SUM(1+1)"
+    assert imported[("location", location["id"])]["name"] == "-2+3 Site"
+    assert imported[("location", location["id"])]["description"] == "'=already quoted"
