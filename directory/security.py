@@ -2,8 +2,10 @@
 
 Every answer of the app gets a strict Content-Security-Policy (nothing from another origin, no
 inline script or style), ``nosniff``, no referrer, no framing and geolocation for this origin
-only. HTML pages are never stored by the browser or a proxy (``Cache-Control: no-store``): a
-results page may describe where a survivor is. Static files, whose URLs carry a content hash
+only. Pages, answers to signed-in callers and answers to searches and other writes are never
+stored by the browser or a proxy (``Cache-Control: no-store``): a results page may describe
+where a survivor is, a staff answer may hold a confidential address. Anonymous reads of public
+data are ``no-cache`` (kept, but revalidated with their ETag every time). Static files, whose URLs carry a content hash
 (``?v=``), may be cached so a weak connection downloads them once.
 
 The public pages never set a cookie: a ``Set-Cookie`` added by a view or an extension is dropped
@@ -47,11 +49,30 @@ def secure(response: Response) -> Response:
     if request.endpoint == "static":
         if request.args.get("v"):
             response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_SECONDS}"
-    elif response.mimetype == "text/html" or request.blueprint in PUBLIC_PAGE_BLUEPRINTS:
-        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers["Cache-Control"] = cache_control(response)
+        response.vary.update(("Authorization", "Cookie"))
     if request.blueprint in PUBLIC_PAGE_BLUEPRINTS or request.endpoint == "static":
         response.headers.remove("Set-Cookie")
     return response
+
+
+def cache_control(response: Response) -> str:
+    """``no-store`` for anything that may hold more than the public sees or say where someone
+    is: pages, answers to a signed-in caller, answers to a search or any other write (a match
+    answer describes a survivor's surroundings). Only an anonymous read of the public data
+    may be kept, and revalidated with its ETag every time (``no-cache``)."""
+    from directory.auth import current_principal
+
+    private = (
+        response.mimetype == "text/html"
+        or request.blueprint in PUBLIC_PAGE_BLUEPRINTS
+        or request.method not in ("GET", "HEAD")
+        or current_principal().role is not None
+        or "Authorization" in request.headers
+        or response.status_code >= 400
+    )
+    return "no-store" if private else "no-cache"
 
 
 @cache

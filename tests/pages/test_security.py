@@ -88,3 +88,30 @@ def test_a_session_cookie_sent_to_public_pages_is_not_answered(web):
         assert "Set-Cookie" not in web.get(path, headers=headers).headers
     searched = web.post("/", data={"place": "Goma", "needs": "medical"}, headers=headers)
     assert "Set-Cookie" not in searched.headers
+
+
+def test_answers_with_more_than_the_public_sees_are_never_stored(client, tokens, app_store):
+    """``no-store`` on match answers, on every answer to a signed-in caller (a confidential
+    address may be in it) and on errors; anonymous public reads revalidate (item 11)."""
+    from tests import factories
+    from tests.conftest import bearer
+
+    org = factories.organization(name="Refuge")
+    app_store.create("organization", org, "test")
+    shelter = factories.location(org["id"], confidentiality="confidential")
+    app_store.create("location", shelter, "test")
+    match = {"location": {"lat": -1.67, "lon": 29.22}, "needs": ["shelter"]}
+    staff = bearer(tokens["coordinator"])
+    stored_never = [
+        client.post("/api/v1/match", json=match),
+        client.post("/api/v1/places/nearest", json={"lat": -1.67, "lon": 29.22}),
+        client.get(f"/api/v1/locations/{shelter['id']}", headers=staff),
+        client.get("/api/v1/locations", headers=staff),
+        client.get("/hsds/organizations?full=true", headers=staff),
+        client.get(f"/api/v1/locations/{shelter['id']}"),  # 404
+    ]
+    for response in stored_never:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+        assert {"Authorization", "Cookie"} <= set(response.vary)
+    public = client.get("/api/v1/services")
+    assert public.status_code == 200 and public.headers["Cache-Control"] == "no-cache"
