@@ -5,8 +5,8 @@ inline script or style), ``nosniff``, no referrer, no framing and geolocation fo
 only. Pages, answers to signed-in callers and answers to searches and other writes are never
 stored by the browser or a proxy (``Cache-Control: no-store``): a results page may describe
 where a survivor is, a staff answer may hold a confidential address. Anonymous reads of public
-data are ``no-cache`` (kept, but revalidated with their ETag every time). Static files, whose URLs carry a content hash
-(``?v=``), may be cached so a weak connection downloads them once.
+data are ``no-cache`` (kept, but revalidated with their ETag every time). Static files, whose
+URLs carry a content hash (``?v=``), may be cached so a weak connection downloads them once.
 
 The public pages never set a cookie: a ``Set-Cookie`` added by a view or an extension is dropped
 here as a last line of defence (the session interface saves after this hook, so it must itself

@@ -20,6 +20,8 @@ from directory.auth import ROLES, STAFF
 from directory.store.base import Conflict, Document, Record, Store, VersionConflict
 
 INVITE_DAYS = 7
+EMAIL_CLAIMS = "user_email"
+"""Records that make an email one account's: created once, never replaced."""
 
 
 class AccountError(ValueError):
@@ -98,8 +100,25 @@ def create_user(
         raise AccountError("email", "An account with this email exists already.")
     user = User(str(uuid.uuid4()), email, name.strip(), role, organization_id, True,
                 hash_password(password), _now())  # fmt: skip
-    store.put_record(_record(user), None)
+    claim = _claim_email(store, email, user.id)
+    try:
+        store.put_record(_record(user), None)
+    except Exception:
+        store.delete_record(EMAIL_CLAIMS, claim)
+        raise
     return get_user(store, user.id) or user
+
+
+def _claim_email(store: Store, email: str, user_id: str) -> str:
+    """Take ``email`` for ``user_id`` atomically (a record whose id is the email's hash can be
+    created once): two invitations for one email accepted at the same moment make one account.
+    Returns the claim's id."""
+    claim = "email:" + hashlib.sha256(email.encode()).hexdigest()
+    try:
+        store.put_record(Record(EMAIL_CLAIMS, claim, {"user_id": user_id}, key1=user_id), None)
+    except Conflict as exc:
+        raise AccountError("email", "An account with this email exists already.") from exc
+    return claim
 
 
 def save_user(store: Store, user: User, **changes: Any) -> User:

@@ -312,7 +312,7 @@ class Token:
 
 RECORD_COLLECTIONS: tuple[str, ...] = (
     "user", "invite", "session", "pending_change", "referral",
-    "import_mapping", "import_draft", "import_batch", "rate_limit",
+    "import_mapping", "import_draft", "import_batch", "rate_limit", "user_email",
 )  # fmt: skip
 """Collections of account and workflow records, kept apart from the listings."""
 

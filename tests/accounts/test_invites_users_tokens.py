@@ -124,3 +124,30 @@ def test_create_admin_command(app):
         input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert ok.exit_code == 0 and "Admin a@x.org created" in ok.output
+
+
+def test_two_invitations_for_one_email_accepted_at_once_make_one_account(app_store):
+    """Both invitations pass their own checks at the same moment; the email is claimed once."""
+    import threading
+
+    from directory.accounts import users
+
+    tokens = [users.create_invite(app_store, "same@example.org", "caseworker", None, "admin")[1]
+              for _ in range(2)]  # fmt: skip
+    start, outcomes = threading.Barrier(2), []
+
+    def accept(token: str) -> None:
+        start.wait()
+        try:
+            outcomes.append(users.accept_invite(app_store, token, "Same", PASSWORD).id)
+        except users.AccountError as exc:
+            outcomes.append(exc.field)
+
+    threads = [threading.Thread(target=accept, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcome == "email" for outcome in outcomes) == [False, True]
+    accounts = [u for u in users.list_users(app_store) if u.email == "same@example.org"]
+    assert len(accounts) == 1
