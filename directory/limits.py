@@ -7,7 +7,9 @@ sign-in form (API or page) it reaches. ``NJIA_RATELIMIT_STORAGE_URI`` may name a
 storage that the ``limits`` library knows (``redis://…``; ``memory://`` counts per process).
 
 Limits use the moving-window strategy: "5 per 15 minutes" means at most five in any 15
-minutes, not five per quarter hour of the clock.
+minutes, not five per quarter hour of the clock. While the database is down nothing is
+counted (Flask-Limiter swallows the storage's error): every limited route but the offline
+place search needs the database anyway and answers 503.
 """
 
 from __future__ import annotations
@@ -217,6 +219,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", STORAGE_URI)
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # When the database cannot count, let the request through: it then needs the database
+    # itself and answers 503, except the offline place search, which keeps working.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     # The limiter object is shared by every app of the process (tests make many): state each
     # app's choice explicitly, or one app's RATELIMIT_ENABLED=False would leak into the next.
     app.config.setdefault("RATELIMIT_ENABLED", True)

@@ -8,10 +8,19 @@ used by ``import``, which keeps ids, versions and timestamps as given.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from directory.taxonomy import LANGUAGE_CODE, TIME_ZONES, get_taxonomy
 
@@ -55,12 +64,46 @@ def _pcode(level: int | None = None, **kw: Any) -> fields.String:
     return fields.String(validate=check, **kw)
 
 
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (but tab and line ends) and the bidirectional embeddings, overrides and
+isolates that make text display in another order than it is stored ("Trojan Source")."""
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` may not be stored, or None."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return f"Contains a control or text-direction character (U+{ord(found.group()):04X})."
+
+
+def _text_problems(value: Any, path: str, problems: dict[str, list[str]]) -> None:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            problems[path or "_schema"] = [problem]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _text_problems(item, f"{path}.{key}" if path else str(key), problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _text_problems(item, f"{path}.{index}" if path else str(index), problems)
+
+
 class StrictSchema(Schema):
-    """Rejects unknown fields."""
+    """Rejects unknown fields, and text holding control or text-direction characters."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _plain_text(self, data: Any, **_: Any) -> Any:
+        problems: dict[str, list[str]] = {}
+        _text_problems(data, "", problems)
+        if problems:
+            raise ValidationError(problems)
+        return data
 
 
 class PhoneSchema(StrictSchema):

@@ -17,6 +17,7 @@ from typing import Any
 
 from directory.accounts.passwords import hash_password, password_problems
 from directory.auth import ROLES, STAFF
+from directory.schemas import text_problem
 from directory.store.base import Conflict, Document, Record, Store, VersionConflict
 
 INVITE_DAYS = 7
@@ -93,6 +94,8 @@ def create_user(
     """Validate and store a new user. Raises :class:`AccountError`."""
     email = email.strip().lower()
     _check_role(store, role, organization_id)
+    if text_problem(name):
+        raise AccountError("name", text_problem(name) or "")
     problems = password_problems(password, email)
     if problems:
         raise AccountError("password", problems[0])
@@ -189,6 +192,8 @@ def accept_invite(store: Store, token: str, name: str, password: str) -> User:
     problems = password_problems(password, invite.doc["email"])
     if problems:
         raise AccountError("password", problems[0])
+    if text_problem(name):  # checked before the invitation is spent
+        raise AccountError("name", text_problem(name) or "")
     used = {**invite.doc, "used_at": _now()}
     try:
         store.put_record(Record("invite", invite.id, used, key1=invite.key1, key2=invite.key2,

@@ -188,3 +188,45 @@ def test_safe_json_reading_reads_what_json_reads_within_its_limits():
         assert read_json(text) == std_json.loads(text)
 
     reads_the_same()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "Clinique\u202eevil.exe"}, "name"),
+        ({"name": "Clinique\x00"}, "name"),
+        ({"name": "Ok", "description": "bell\x07"}, "description"),
+        ({"name": "Ok", "phones": [{"number": "+243970000001", "description": "\u2066x"}]},
+         "phones.0.description"),
+    ],
+)  # fmt: skip
+def test_control_and_direction_characters_are_refused_naming_the_field(
+    client, tokens, app_store, body, field
+):
+    from tests.api.helpers import snapshot
+    from tests.conftest import bearer
+
+    before = snapshot(app_store)
+    response = client.post("/api/v1/organizations", json=body, headers=bearer(tokens["admin"]))
+    assert response.status_code == 422
+    assert "U+" in response.get_json()["error"]["fields"][field][0]
+    assert snapshot(app_store) == before
+
+
+def test_line_ends_and_tabs_stay_allowed_in_text(client, tokens):
+    from tests.conftest import bearer
+
+    body = {"name": "Centre Amani", "description": "Ligne 1\nLigne 2\r\n\tfin"}
+    created = client.post("/api/v1/organizations", json=body, headers=bearer(tokens["admin"]))
+    assert created.status_code == 201
+
+
+def test_an_account_name_with_a_direction_override_is_refused(client, app_store):
+    from directory.accounts import users
+    from tests.accounts.helpers import PASSWORD
+
+    _, token = users.create_invite(app_store, "x@example.org", "caseworker", None, "admin")
+    body = {"token": token, "name": "Admin\u202e", "password": PASSWORD}
+    response = client.post("/api/v1/invites/accept", json=body)
+    assert response.status_code == 422 and "name" in response.get_json()["error"]["fields"]
+    assert users.user_by_email(app_store, "x@example.org") is None
