@@ -112,6 +112,8 @@ class _Converter:
         self.errors: list[str] = []
         self.notes: Counter[str] = Counter()
         self.unplaced: set[str] = set()
+        self.withheld: dict[str, list[str]] = {}
+        """Restricted locations of a public feed left out → the P-code of their area."""
         self.located: dict[str, Doc] = {}
 
     # -- collecting ------------------------------------------------------------------------
@@ -297,6 +299,8 @@ class _Converter:
             and -180 <= lon <= 180
         )
         if not placed:
+            if self._withheld(ident, obj):
+                return None
             if self.options.skip_unplaced:
                 self.unplaced.add(ident)
                 self.notes["locations without a valid point (--skip-unplaced)"] += 1
@@ -344,6 +348,23 @@ class _Converter:
             self.located[ident] = listing.doc
         return listing
 
+    def _withheld(self, ident: str, obj: Doc) -> bool:
+        """A restricted location of a Njia public feed, whose point the feed withholds: left
+        out (a Njia location is a point), its area kept for the services offered there."""
+        terms = self.terms(obj)
+        tiers = {t.code for t, _ in terms if t.taxonomy == "njia-confidentiality"}
+        if tiers != {"restricted"}:
+            return False
+        areas = sorted(
+            (t.code for t, _ in terms if t.taxonomy == "njia-area"),
+            key=lambda code: -TAXONOMY.areas[code].level,
+        )
+        self.unplaced.add(ident)
+        self.withheld[ident] = areas[:1]
+        self.notes["restricted locations whose point a public feed withholds (their services "
+                   "are kept, found by the location's area)"] += 1  # fmt: skip
+        return True
+
     def _province(self, obj: Doc) -> str | None:
         """A province for foreign data: the point's, an address's, or ``--default-province``."""
         lat, lon = obj["latitude"], obj["longitude"]
@@ -377,10 +398,12 @@ class _Converter:
         capabilities = [
             (t.code, a.get("value")) for t, a in terms if t.taxonomy == "njia-capability"
         ]
-        location_ids = []
+        location_ids, withheld_areas = [], []
         for link in obj.get("service_at_locations") or []:
             raw = link.get("location_id") or (link.get("location") or {}).get("id")
             place = njia_id(raw) if raw else None
+            withheld_areas += [a for a in self.withheld.get(place or "", [])
+                               if a not in withheld_areas]  # fmt: skip
             if place is None or place in self.unplaced or place in location_ids:
                 continue
             if place not in self.located and not self.exists("location", place):
@@ -392,6 +415,8 @@ class _Converter:
             location_ids.append(place)
         remote = fields.get("remote") == "true" or not location_ids
         area = self._service_area(obj)
+        if not location_ids and not area:
+            area = withheld_areas  # reached by phone in the area of its withheld place
         if remote and not area and self.options.default_province:
             area = [self.options.default_province]
         zone = next((self.located[i]["tz"] for i in location_ids if i in self.located), None)
