@@ -232,3 +232,11 @@ def can_write(principal: Principal, kind: str, doc: Document) -> bool:
     if principal.role != "provider":
         return False
     return owns(principal, kind, doc)
+
+
+def sees_occupancy(principal: Principal, doc: Document) -> bool:
+    """Whether the caller may read a service's exact capacity (places, total, when counted):
+    signed-in referral staff (admins, coordinators, caseworkers) and the service's own
+    provider. Everyone else sees at most whether places are available (GUIDE §4.11): each
+    change of the count times an admission."""
+    return principal.is_staff or principal.role == "caseworker" or owns(principal, "service", doc)

@@ -263,6 +263,11 @@ class ServiceSchema(ListingSchema):
     email = fields.Email(load_default=None, allow_none=True)
     alert = fields.Nested(AlertSchema, load_default=None, allow_none=True)
     capacity = fields.Nested(CapacitySchema, load_default=None, allow_none=True)
+    places_available = fields.String(
+        dump_only=True,
+        validate=validate.OneOf(("yes", "no", "unknown")),
+        metadata={"description": "Instead of `capacity`, for callers who may not read counts."},
+    )
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], partial: bool = False, **_: Any) -> None:

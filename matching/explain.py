@@ -84,7 +84,10 @@ def reasons(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[N
         met = [need for need in request.needs if need in a.eligible]
         notes.append(_note("one_stop", needs=_joined(met), count=str(len(met))))
     if filters.SHELTER in needs and not c.remote and c.capacity_available is not None:
-        notes.append(_note("has_capacity", places=str(c.capacity_available)))
+        if request.audience == "staff":
+            notes.append(_note("has_capacity", places=str(c.capacity_available)))
+        else:  # the public learns that places are free, never how many (GUIDE §4.11)
+            notes.append(_note("has_places"))
     days = verification_days(c, request.at)
     if _recently_verified(days):
         notes.append(_note("recently_verified", days=str(days)))

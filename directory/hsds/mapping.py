@@ -277,6 +277,9 @@ def service_attributes(doc: Doc) -> list[Doc]:
             if capacity.get(name) is not None:
                 value = capacity[name]
                 attrs.append(attribute(ident, "service", "njia-field", f"capacity_{name}", value))
+    if doc.get("places_available"):  # the public view of capacity: no counts
+        places = doc["places_available"]
+        attrs.append(attribute(ident, "service", "njia-field", "places_available", places))
     return attrs + record_attributes("service", doc)
 
 

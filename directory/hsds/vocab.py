@@ -42,6 +42,7 @@ FIELD_TERMS: dict[str, str] = {
     "capacity_available": "Places (e.g. shelter beds) available now.",
     "capacity_total": "Places in all.",
     "capacity_updated_at": "When capacity was last counted (ISO 8601 date-time).",
+    "places_available": "The public view of capacity: yes, no or unknown (no counts).",
     "phone_type": "Njia's phone type when HSDS's does not say it: whatsapp or hotline.",
     "status": "Status of an organization: active or inactive.",
     "referral_agreement": 'A referral agreement: JSON {"organization_id", "since", "note"}.',

@@ -61,6 +61,7 @@ _NOTES: dict[str, Callable[[dict[str, str]], str]] = {
         "Plusieurs besoins au même endroit : %(what)s.", what=_labels(p["needs"], need_label)
     ),
     "has_capacity": lambda p: gettext("Places libres : %(count)s.", count=p["places"]),
+    "has_places": lambda p: gettext("Places libres."),
     "recently_verified": lambda p: gettext(
         "Informations vérifiées il y a %(days)s jours.", days=p["days"]
     ),
