@@ -163,8 +163,11 @@ def _need_result(
     opens_soonest = nearest_beyond = None
     if not selected:
         if urgency is not None:
-            messages.append(_urgency_note("urgent_none_open", urgency))
             opens_soonest = _opens_soonest(need, assessed, request, urgency)
+        if remote:  # a front door serves the need now: never say that nothing does
+            pass
+        elif urgency is not None:
+            messages.append(_urgency_note("urgent_none_open", urgency))
         else:
             messages.append(Note("none_in_range", (("max_distance_km", _km(request)),)))
         nearest_beyond = _nearest_beyond(need, assessed, request, urgency)

@@ -140,11 +140,9 @@ def note_texts(notes: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def need_messages(need: dict[str, Any]) -> list[str]:
-    """A need's messages; "nothing in range" is left out when a front door answers by phone."""
-    messages = need["messages"]
-    if need["remote"]:
-        messages = [m for m in messages if m["code"] != "none_in_range"]
-    return note_texts(messages)
+    """A need's messages (the matcher says "nothing in range" only when no front door
+    answers by phone either)."""
+    return note_texts(need["messages"])
 
 
 def opening(rec: dict[str, Any]) -> tuple[str, str] | None:

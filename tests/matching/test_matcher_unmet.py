@@ -50,6 +50,7 @@ def test_a_need_met_only_remotely_is_not_unmet_but_has_no_stop():
     assert legal.results == ()
     assert ids(legal.remote) == ["line"]
     assert not legal.unmet
+    assert "none_in_range" not in codes(legal.messages)  # the line serves it
     assert result.uncovered == ("legal",)
 
 

@@ -182,3 +182,13 @@ def test_urgency_follows_the_survivor_not_the_town():
     )
     r = request(point=KINSHASA, hours_since_incident=2)
     assert ids(need(match(r, [kinshasa_clinic]), "medical").results) == ["k"]
+
+
+def test_no_urgent_none_open_while_a_front_door_gives_pep_now():
+    """A confidential clinic (point-less for the public) that gives PEP 24/7 serves the urgent
+    need: the answer must not also say that nothing can give it now (issue 19, item 6)."""
+    clinic = candidate("hidden", capabilities=PEP, confidentiality="confidential")
+    medical = need(match(request(hours_since_incident=5), [clinic]), "medical")
+    assert medical.results == () and ids(medical.remote) == ["hidden"]
+    assert "urgent_none_open" not in codes(medical.messages)
+    assert not medical.unmet
