@@ -77,7 +77,7 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
     search = _Search(store, point, request, tiers)
     rows, result = search.widening()
-    unmet = [n.need for n in result.needs if not n.results]
+    unmet = [n.need for n in result.needs if not _gives_now(n)]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
         rows, result = search.beyond(rows, unmet)
     log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
@@ -213,6 +213,12 @@ class _Search:
                 rec is not None and (rec.distance_km or 0.0) <= reach for rec in found
             ):
                 return wider, result
+
+
+def _gives_now(need: matching.NeedResult) -> bool:
+    """Whether a place in ``need``'s list gives what it asks for now (not only other care at
+    a place whose urgent treatment is out of stock)."""
+    return any(rec.score < rank.WITHOUT_TREATMENT_MINUTES for rec in need.results)
 
 
 def _short(near: list[CandidateRow], request: matching.MatchRequest) -> list[str]:

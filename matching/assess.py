@@ -40,6 +40,10 @@ class Assessed:
     eligible_when_open: frozenset[str]
     in_reach: bool
     withheld: bool
+    stocked_out: frozenset[str] = frozenset()
+    """Requested needs it serves only without the clinical window's treatment: an urgent
+    ``medical`` need at a place open now whose treatment is out of stock. It still gives its
+    other care (:meth:`passes`), ranked after every place that can give the treatment now."""
 
     @property
     def has_point(self) -> bool:
@@ -52,7 +56,13 @@ class Assessed:
         return (self.candidate.service_id, self.candidate.location_id or "")
 
     def passes(self, need: str) -> bool:
-        """Whether every filter passes for ``need``, except reach (distance or coverage)."""
+        """Whether it is offered for ``need`` (every filter but reach passes, or it serves the
+        need without an out-of-stock treatment)."""
+        return self.rejection is None and (need in self.eligible or need in self.stocked_out)
+
+    def gives_now(self, need: str) -> bool:
+        """Whether every filter but reach passes for ``need``: for an urgent need, it can give
+        the window's treatment now."""
         return self.rejection is None and need in self.eligible
 
 
@@ -85,6 +95,12 @@ def assess(candidate: Candidate, request: MatchRequest, urgency: Urgency | None)
         for need in request.needs
         if filters.need_rejection(candidate, need, urgency, open_now=True) is None
     )
+    stocked_out = frozenset(
+        need
+        for need in request.needs
+        if open_now
+        and filters.need_rejection(candidate, need, urgency, open_now) == filters.STOCK_OUT
+    )
     if distance is not None:
         in_reach = distance <= request.max_distance_km
     else:
@@ -101,4 +117,5 @@ def assess(candidate: Candidate, request: MatchRequest, urgency: Urgency | None)
         eligible_when_open=eligible_when_open,
         in_reach=in_reach,
         withheld=withheld,
+        stocked_out=stocked_out,
     )

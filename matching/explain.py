@@ -197,7 +197,8 @@ def score(
     if a.minutes is None:
         return 0.0
     urgent = urgency is not None and URGENT_NEED in needs
-    return rank.score(a.minutes, adjustments(a, needs, request), urgent)
+    lacking = urgent and URGENT_NEED in a.stocked_out
+    return rank.score(a.minutes, adjustments(a, needs, request), urgent, lacking)
 
 
 def unexplained(
@@ -226,8 +227,11 @@ def recommend(
 
     Point-less candidates score ``0.0`` (they are ordered by name, never by score).
     """
+    lacking: tuple[Note, ...] = ()
+    if urgency is not None and URGENT_NEED in needs and URGENT_NEED in a.stocked_out:
+        lacking = (_note("treatment_out_of_stock", capability=urgency.capability),)
     return replace(
         unexplained(a, needs, request, urgency),
         reasons=reasons(a, needs, request),
-        warnings=warnings(a, needs, request) + tuple(extra_warnings),
+        warnings=lacking + warnings(a, needs, request) + tuple(extra_warnings),
     )

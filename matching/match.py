@@ -116,6 +116,11 @@ class _Explainer:
         self.by_candidate = {id(a.candidate): a for a in assessed}
         self.request, self.urgency, self.explaining = request, urgency, explaining
 
+    def gives_now(self, rec: Recommendation, need: str) -> bool:
+        """Whether ``rec``'s candidate meets ``need`` fully (for an urgent need: it can give
+        the window's treatment now, not only its other care)."""
+        return self.by_candidate[id(rec.candidate)].gives_now(need)
+
     def urgency_for(self, need: str) -> Urgency | None:
         """The clinical urgency that applies to ``need``'s list (only the urgent need's)."""
         return self.urgency if need == URGENT_NEED else None
@@ -161,11 +166,12 @@ def _need_result(
     if need == URGENT_NEED:
         messages.append(Note("no_report_needed"))
     opens_soonest = nearest_beyond = None
-    if not selected:
+    giving = [rec for rec in selected if explainer.gives_now(rec, need)]
+    if not giving:  # nothing in the list gives what the need asks for now
         if urgency is not None:
             opens_soonest = _opens_soonest(need, assessed, request, urgency)
-        if remote:  # a front door serves the need now: never say that nothing does
-            pass
+        if any(explainer.gives_now(rec, need) for rec in remote):
+            pass  # a front door serves the need now: never say that nothing does
         elif urgency is not None:
             messages.append(_urgency_note("urgent_none_open", urgency))
         else:
@@ -203,7 +209,7 @@ def _nearest_beyond(
     need: str, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
 ) -> Recommendation | None:
     """The nearest candidate with a point passing every filter for ``need`` except distance."""
-    beyond = [a for a in assessed if a.has_point and not a.in_reach and a.passes(need)]
+    beyond = [a for a in assessed if a.has_point and not a.in_reach and a.gives_now(need)]
     if not beyond:
         return None
     nearest = min(beyond, key=lambda a: (a.distance_km, a.key))

@@ -3,7 +3,9 @@
 The score is an *adjusted travel time in minutes*; lower ranks first.
 
 - Urgent medical need (inside a PEP or emergency-contraception window): ``score`` is the exact
-  travel-time estimate and nothing else.
+  travel-time estimate and nothing else, plus :data:`WITHOUT_TREATMENT_MINUTES` for a place
+  whose treatment is out of stock (it still gives its other care, after every place that can
+  give the treatment).
 - Otherwise: ``score = (minutes + ACCESS_MINUTES) * product of ADJUSTMENTS[code]`` over the codes
   of the recommendation's reasons and warnings (codes not in the table count 1).
 
@@ -35,10 +37,17 @@ ADJUSTMENTS: dict[str, float] = {
 """Multipliers on the travel time, by note code: below 1 is a bonus, above 1 a penalty."""
 
 
-def score(minutes: float, notes: Iterable[Note], urgent: bool) -> float:
+WITHOUT_TREATMENT_MINUTES = 1_000_000.0
+"""Added to the urgent score of a place that cannot give the window's treatment now (it is
+out of stock there): it ranks after every place that can, whatever the distance."""
+
+
+def score(
+    minutes: float, notes: Iterable[Note], urgent: bool, without_treatment: bool = False
+) -> float:
     """The score of a recommendation ``minutes`` of travel away carrying ``notes``."""
     if urgent:
-        return round(minutes, 3)
+        return round(minutes + (WITHOUT_TREATMENT_MINUTES if without_treatment else 0.0), 3)
     value = minutes + ACCESS_MINUTES
     for note in notes:
         value *= ADJUSTMENTS.get(note.code, 1.0)
@@ -51,10 +60,12 @@ def sort_key(rec: Recommendation) -> tuple[float, float, str, str]:
     return (rec.score, distance, rec.candidate.service_id, rec.candidate.location_id or "")
 
 
-def nearness_key(rec: Recommendation) -> tuple[float, str, str]:
-    """Distance, then ids: which of several recommendations is the nearest."""
+def nearness_key(rec: Recommendation) -> tuple[bool, float, str, str]:
+    """Distance, then ids: which of several recommendations is the nearest (a place without
+    the urgent treatment only when no place has it)."""
     distance = rec.distance_km if rec.distance_km is not None else float("inf")
-    return (distance, rec.candidate.service_id, rec.candidate.location_id or "")
+    lacking = rec.score >= WITHOUT_TREATMENT_MINUTES
+    return (lacking, distance, rec.candidate.service_id, rec.candidate.location_id or "")
 
 
 def name_key(rec: Recommendation) -> tuple[str, str, str, str]:

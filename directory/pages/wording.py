@@ -72,6 +72,10 @@ _NOTES: dict[str, Callable[[dict[str, str]], str]] = {
         "Vérifié il y a %(days)s jours : appelez avant de vous déplacer.", days=p["days"]
     ),
     "capacity_unknown": lambda p: gettext("Places libres inconnues : appelez avant."),
+    "treatment_out_of_stock": lambda p: gettext(
+        "Pas de %(what)s ici en ce moment (rupture de stock) : les autres soins sont possibles.",
+        what=capability_label(p["capability"]),
+    ),
     "stock_out": lambda p: gettext(
         "En rupture de stock : %(what)s.", what=_labels(p["items"], capability_label)
     ),

@@ -185,3 +185,37 @@ def test_confidential_shelters_in_name_order_past_full_ones(client, app_store):
     shelter, legal = _match(client, needs=["shelter", "legal"])["needs"]
     assert _names(shelter["remote"]) == ["Abri 08", "Abri 10", "abri 11"]
     assert _names(legal["remote"]) == ["Zèbre"]  # last in name order, the only legal one
+
+
+def test_a_hospital_out_of_pep_still_gives_its_other_care_and_the_answer_names_pep(
+    client, app_store
+):
+    """Issue 19, item 3, end to end: the matchmaker looks beyond the radius for a place that
+    gives PEP when the only place near gives other care only."""
+    org = f.organization(name="Hôpital")
+    app_store.create("organization", org, "test")
+    near = f.location(org["id"], name="Hôpital de Goma", latitude=-1.66, longitude=29.22)
+    far = f.location(org["id"], name="Centre lointain", latitude=-0.5, longitude=29.3)
+    for place in (near, far):
+        app_store.create("location", place, "test")
+    always = {"always_open": True, "hours": [], "description": ""}
+    hospital = f.service(
+        org["id"],
+        [near["id"]],
+        name="Urgences",
+        schedule=always,
+        capabilities=["pep", "emergency_contraception"],
+        stock_out=["pep"],
+    )
+    giving = f.service(org["id"], [far["id"]], name="PEP lointaine", schedule=always,
+                       capabilities=["pep"])  # fmt: skip
+    for service in (hospital, giving):
+        app_store.create("service", service, "test")
+    answer = _match(client, needs=["medical"], hours_since_incident=10, max_distance_km=50)
+    (medical,) = answer["needs"]
+    assert _names(medical["results"]) == ["Urgences"]
+    assert medical["results"][0]["warnings"][0] == {
+        "code": "treatment_out_of_stock", "params": {"capability": "pep"},
+    }  # fmt: skip
+    assert "urgent_none_open" in {m["code"] for m in medical["messages"]}
+    assert medical["nearest_beyond"]["service"]["name"] == "PEP lointaine"

@@ -50,7 +50,6 @@ def test_windows(hours, sex, needs, capability):
     [
         ({"capabilities": PEP}, True),
         ({"capabilities": frozenset({"cmr"})}, False),  # no PEP recorded
-        ({"capabilities": PEP, "stock_out": frozenset({"pep"})}, False),
         ({"capabilities": PEP, "stock_out": frozenset({"dignity_kits"})}, True),
         # AT is 12:00 in Goma: the mornings-only clinic has just closed, the day clinic is open.
         ({"capabilities": PEP, "always_open": False, "hours": MORNINGS}, False),
@@ -62,6 +61,49 @@ def test_inside_the_pep_window_only_services_that_can_give_it_now_count(fields, 
     result = need(match(request(hours_since_incident=10), [candidate("a", **fields)]), "medical")
     assert result.urgent
     assert bool(result.results) is kept
+
+
+PEP_OUT = {"capabilities": PEP | {"emergency_contraception"}, "stock_out": frozenset({"pep"})}
+
+
+def test_a_stock_out_hides_only_what_is_out_and_the_answer_names_where_it_is_given():
+    """The hospital 1.4 km away is out of PEP: it still gives its other care, with a warning,
+    and the answer says nothing near gives PEP now and names the place 101 km away that does
+    (issue 19, item 3)."""
+    hospital = candidate("hospital", at=(1.4, 0), **PEP_OUT)
+    far = candidate("far", at=(101, 0), capabilities=PEP)
+    medical = need(match(request(hours_since_incident=10), [hospital, far]), "medical")
+    assert ids(medical.results) == ["hospital"]
+    assert codes(medical.results[0].warnings)[:2] == ["treatment_out_of_stock", "stock_out"]
+    assert "urgent_none_open" in codes(medical.messages)
+    assert not medical.unmet
+    assert medical.nearest_beyond is not None
+    assert medical.nearest_beyond.candidate.service_id == "far"
+
+
+def test_a_place_that_gives_the_treatment_ranks_before_a_nearer_one_out_of_stock():
+    hospital = candidate("hospital", at=(1.4, 0), **PEP_OUT)
+    clinic = candidate("clinic", at=(30, 0), capabilities=PEP)
+    for limit in (1, 5):
+        medical = need(
+            match(request(hours_since_incident=10, limit=limit), [hospital, clinic]), "medical"
+        )
+        assert ids(medical.results) == ["clinic", "hospital"][:limit]
+        assert "urgent_none_open" not in codes(medical.messages)
+        assert medical.nearest_beyond is None
+
+
+def test_out_of_stock_places_closed_now_are_not_offered_in_the_window():
+    hospital = candidate("hospital", always_open=False, hours=MORNINGS, **PEP_OUT)
+    medical = need(match(request(hours_since_incident=10), [hospital]), "medical")
+    assert medical.results == ()
+
+
+def test_after_the_window_a_stock_out_is_only_a_warning():
+    hospital = candidate("hospital", **PEP_OUT)
+    medical = need(match(request(hours_since_incident=200), [hospital]), "medical")
+    assert ids(medical.results) == ["hospital"]
+    assert "treatment_out_of_stock" not in codes(medical.results[0].warnings)
 
 
 def test_open_now_is_judged_in_each_locations_zone():
