@@ -98,6 +98,22 @@ login_limit = limiter.shared_limit(
 within 15 minutes gets 429 with ``Retry-After``."""
 
 
+def _counted(function):  # type: ignore[no-untyped-def]
+    """A storage method whose database failure is remembered for the rest of the request
+    (the request then answers 503 at once instead of waiting for the database twice)."""
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        from directory.store import mark_unavailable
+
+        try:
+            return function(*args, **kwargs)
+        except StoreUnavailable as exc:
+            mark_unavailable(exc)
+            raise
+
+    return counted
+
+
 class StoreStorage(Storage, MovingWindowSupport):
     """``limits`` storage kept in the app's store as ``rate_limit`` records (``njia://``).
 
@@ -115,6 +131,7 @@ class StoreStorage(Storage, MovingWindowSupport):
 
     # -- moving window ------------------------------------------------------------------------
 
+    @_counted
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         for _ in range(ATTEMPTS):
             record, now = _read(key), time.time()
@@ -126,6 +143,7 @@ class StoreStorage(Storage, MovingWindowSupport):
                 return True
         return False
 
+    @_counted
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         now = time.time()
         hits = _live_hits(_read(key), now, expiry)
@@ -133,6 +151,7 @@ class StoreStorage(Storage, MovingWindowSupport):
 
     # -- fixed window (for a limit that asks for it) ----------------------------------------
 
+    @_counted
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         for _ in range(ATTEMPTS):
             record, now = _read(key), time.time()
@@ -143,12 +162,14 @@ class StoreStorage(Storage, MovingWindowSupport):
                 return int(count)
         raise StoreUnavailable("rate limit counter contended")
 
+    @_counted
     def get(self, key: str) -> int:
         record = _read(key)
         if record is None or record.doc.get("expires", 0) <= time.time():
             return 0
         return int(record.doc.get("count", 0))
 
+    @_counted
     def get_expiry(self, key: str) -> float:
         record = _read(key)
         return float(record.doc.get("expires", time.time())) if record else time.time()
@@ -170,6 +191,7 @@ class StoreStorage(Storage, MovingWindowSupport):
             deleted += sum(store.delete_record(COLLECTION, r.id) for r in records)
         return deleted
 
+    @_counted
     def clear(self, key: str) -> None:
         _store().delete_record(COLLECTION, _record_id(key))
 

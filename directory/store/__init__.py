@@ -11,9 +11,9 @@ import os
 import threading
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
-from directory.store.base import Store
+from directory.store.base import Store, StoreUnavailable
 
 _EXTENSION = "njia_store"
 
@@ -82,6 +82,20 @@ def init_app(app: Flask) -> None:
 
 
 def get_store() -> Store:
-    """The current app's store."""
+    """The current app's store.
+
+    Once the database failed during a request (:func:`mark_unavailable`), the rest of that
+    request fails at once instead of waiting for the database again: an outage costs one
+    timeout, then 503.
+    """
+    failed = g.get("njia_store_failed") if has_request_context() else None
+    if failed is not None:
+        raise StoreUnavailable("the database failed earlier in this request") from failed
     holder: StoreHolder = current_app.extensions[_EXTENSION]
     return holder.get()
+
+
+def mark_unavailable(error: StoreUnavailable) -> None:
+    """Remember for the rest of the request that the database is unavailable."""
+    if has_request_context():
+        g.njia_store_failed = error
