@@ -65,8 +65,20 @@ def audience_of(principal: Principal) -> str:
     return "staff" if principal.role in STAFF_AUDIENCE_ROLES else "public"
 
 
-def run_match(store: Store, point: Point, options: dict[str, Any], audience: str) -> dict[str, Any]:
-    """Match ``options`` (validated request fields) at ``point`` and return the JSON answer."""
+def run_match(
+    store: Store,
+    point: Point,
+    options: dict[str, Any],
+    audience: str,
+    sees_confidential: bool = False,
+) -> dict[str, Any]:
+    """Match ``options`` (validated request fields) at ``point`` and return the JSON answer.
+
+    ``audience`` ``staff`` (caseworkers, coordinators) also reads restricted locations; with
+    ``sees_confidential`` (coordinators and admins, who may see safe shelters) confidential
+    services come with their point and distance. Everyone else reaches a confidential
+    service through its front door only: matched by area, never a place, distance or rank.
+    """
     request = matching.MatchRequest(
         lat=point.lat,
         lon=point.lon,
@@ -75,6 +87,8 @@ def run_match(store: Store, point: Point, options: dict[str, Any], audience: str
         **options,
     )
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
+    if sees_confidential and audience == "staff":
+        tiers |= {"confidential"}
     search = _Search(store, point, request, tiers)
     rows, result = search.widening()
     unmet = [n.need for n in result.needs if not _gives_now(n)]
@@ -151,6 +165,8 @@ class _Search:
         """
         request = self.request
         rows = self.store.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
+        if "confidential" in self.tiers:  # read with their point by the near search
+            return [row for row in rows if row.remote]
         hidden = [row for row in rows if not row.remote]
         chosen: set[int] = set()
         for need in request.needs:
@@ -324,10 +340,12 @@ def _place_fields(row: CandidateRow, default_tz: str) -> dict[str, Any]:
     """Where the candidate is, or, without a location, how it is reached (coverage)."""
     service_access = set(row.service["capabilities"]) & ACCESSIBILITY_CAPABILITIES
     loc = row.location
-    if loc is None:
+    if row.key[1] is None:  # matched by area: never a point, but its place's facts
         tier = "public" if row.service["remote"] else "confidential"
-        return {"tz": default_tz, "confidentiality": tier,
-                "accessibility": frozenset(service_access)}  # fmt: skip
+        place_access = set(loc["accessibility"]) if loc else set()
+        return {"tz": (loc["tz"] if loc else None) or default_tz, "confidentiality": tier,
+                "accessibility": frozenset(place_access | service_access)}  # fmt: skip
+    assert loc is not None
     return {
         "location_id": loc["id"],
         "lat": loc["latitude"],

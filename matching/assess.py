@@ -67,8 +67,12 @@ class Assessed:
 
 
 def withholds_point(candidate: Candidate, request: MatchRequest) -> bool:
-    """Whether the candidate's point must be ignored: a confidential location, public audience."""
-    return request.audience != "staff" and candidate.confidentiality == "confidential"
+    """Whether the candidate is reached through its front door only: a confidential location
+    for the public audience (its point is ignored), or one given without its point (staff who
+    may not see it)."""
+    if candidate.confidentiality != "confidential":
+        return False
+    return request.audience != "staff" or candidate.lat is None or candidate.lon is None
 
 
 def assess(candidate: Candidate, request: MatchRequest, urgency: Urgency | None) -> Assessed:

@@ -112,5 +112,6 @@ def match_from(body: dict[str, Any]) -> dict[str, Any]:
         "accessibility": frozenset(body.get("accessibility", ())),
         "at": body.get("at") or datetime.now(UTC),
     }
-    audience = matchmaker.audience_of(current_principal())
-    return matchmaker.run_match(get_store(), point, options, audience)
+    principal = current_principal()
+    audience = matchmaker.audience_of(principal)
+    return matchmaker.run_match(get_store(), point, options, audience, principal.is_staff)

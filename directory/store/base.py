@@ -186,7 +186,9 @@ class CandidateRow:
 
     @property
     def location(self) -> Document | None:
-        """The location document, or None for a row matched by the areas a service covers."""
+        """The location document: where the service is offered, or, for a row matched by the
+        areas a service covers, the confidential location whose facts it keeps (None for a
+        remote service)."""
         return None if self._location is None else _decoded(self._location)
 
     @property
@@ -269,13 +271,15 @@ def covering_rows(
     rows: Iterable[Sequence[Any]], partners: Mapping[str, frozenset[str]]
 ) -> list[CandidateRow]:
     """``candidates_by_area`` rows from ``(service id, name, remote, needs, service JSON,
-    organization id, organization JSON)``, in :func:`area_row_order`, without location."""
+    organization id, organization JSON, confidential location JSON or None)``, in
+    :func:`area_row_order`; the key's location id is None (matched by area, not by point)."""
     orgs: dict[str, LazyDocument] = {}
     ordered = sorted(rows, key=lambda r: area_row_order(r[1], r[0]))
     return [
         CandidateRow(
             LazyDocument(service),
             orgs.setdefault(org_id, LazyDocument(org)),
+            None if place is None else LazyDocument(place),
             refers_to=partners.get(org_id, frozenset()),
             service_id=service_id,
             location_id=None,
@@ -283,7 +287,7 @@ def covering_rows(
             remote=bool(remote),
             needs=frozenset(needs),
         )
-        for service_id, name, remote, needs, service, org_id, org in ordered
+        for service_id, name, remote, needs, service, org_id, org, place in ordered
     ]
 
 
@@ -405,8 +409,11 @@ class Store(Protocol):
     ) -> list[CandidateRow]:
         """Remote services (hotlines) whose ``service_area`` covers any of ``pcodes`` meeting
         any of ``needs`` or ``hotline_needs``, and services at confidential locations whose
-        ``service_area`` covers them meeting any of ``needs``; returned without their
-        location (the public sees no confidential point).
+        ``service_area`` covers them, or is empty (it then covers everywhere), meeting any of
+        ``needs``. A row's key has no location id (it is matched by area, not by point); a
+        confidential service's row carries its first confidential location (by id) for that
+        location's facts (time zone, accessibility) — a caller must not use its point.
+        Indexed: areas, and confidential locations by tier.
 
         Ordered as the matcher orders point-less results (:func:`area_row_order`), with the
         documents decoded only when read: a caller may stop at the first rows it needs.

@@ -276,7 +276,7 @@ class Neo4jStore:
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
     ) -> list[CandidateRow]:
-        """Remote and confidential-location services covering the areas; no location."""
+        """Remote and confidential-location services covering the areas; see the protocol."""
         needs = set(needs)
         params = {
             "pcodes": sorted(set(pcodes)),
@@ -289,8 +289,8 @@ class Neo4jStore:
 
         rows = self._run(False, work)
         return covering_rows(
-            [(sid, name, remote, needs, svc, oid, org)
-             for sid, name, remote, svc, oid, org, _, needs in rows],
+            [(sid, name, remote, needs, svc, oid, org, places[0] if places else None)
+             for sid, name, remote, svc, oid, org, _, needs, places in rows],
             _partners((r[4], r[6]) for r in rows),
         )  # fmt: skip
 

@@ -24,6 +24,7 @@ SCHEMA = (
     "CREATE POINT INDEX location_point IF NOT EXISTS FOR (x:Location) ON (x.point)",
     "CREATE INDEX location_adm1 IF NOT EXISTS FOR (x:Location) ON (x.adm1)",
     "CREATE INDEX location_adm2 IF NOT EXISTS FOR (x:Location) ON (x.adm2)",
+    "CREATE INDEX location_tier IF NOT EXISTS FOR (x:Location) ON (x.confidentiality)",
     "CREATE INDEX organization_name IF NOT EXISTS FOR (x:Organization) ON (x.name)",
     "CREATE INDEX location_name IF NOT EXISTS FOR (x:Location) ON (x.name)",
     "CREATE INDEX service_name IF NOT EXISTS FOR (x:Service) ON (x.name)",
@@ -184,8 +185,14 @@ WHERE o.status = 'active'
 RETURN s.id, l.id, s.doc, o.id, o.doc, l.doc, o.refers_to
 """
 CANDIDATES_BY_AREA = """
-MATCH (a:Area)<-[:COVERS]-(s:Service)
-WHERE a.pcode IN $pcodes AND s.status = 'active'
+CALL () {
+  MATCH (a:Area)<-[:COVERS]-(s:Service) WHERE a.pcode IN $pcodes RETURN s
+  UNION
+  MATCH (:Location {confidentiality: 'confidential'})<-[:AT]-(s:Service)
+  WHERE NOT EXISTS { (s)-[:COVERS]->(:Area) }
+  RETURN s
+}
+WITH s WHERE s.status = 'active'
   AND ((s.remote AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $remote_needs })
     OR (NOT s.remote AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $needs }
         AND EXISTS { (s)-[:AT]->(:Location {confidentiality: 'confidential'}) }))
@@ -193,7 +200,9 @@ MATCH (o:Organization)-[:PROVIDES]->(s)
 WHERE o.status = 'active'
 WITH DISTINCT s, o
 RETURN s.id, s.name, s.remote, s.doc, o.id, o.doc, o.refers_to,
-       [(s)-[:MEETS]->(n:Need) | n.code]
+       [(s)-[:MEETS]->(n:Need) | n.code],
+       COLLECT { MATCH (s)-[:AT]->(l:Location {confidentiality: 'confidential'})
+                 RETURN l.doc ORDER BY l.id LIMIT 1 }
 """
 
 ADD_TOKEN = """

@@ -232,7 +232,7 @@ class SqliteStore:
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
     ) -> list[CandidateRow]:
-        """Remote and confidential-location services covering the areas; no location."""
+        """Remote and confidential-location services covering the areas; see the protocol."""
         needs = set(needs)
         params = {
             "pcodes": json.dumps(sorted(set(pcodes))),
@@ -243,8 +243,8 @@ class SqliteStore:
             rows = conn.execute(q.CANDIDATES_BY_AREA, params).fetchall()
             partners = _partners(conn, {r[4] for r in rows})
         return covering_rows(
-            [(sid, name, remote, decode(needs), svc, oid, org)
-             for sid, name, remote, svc, oid, org, needs in rows],
+            [(sid, name, remote, decode(needs), svc, oid, org, place)
+             for sid, name, remote, svc, oid, org, needs, place in rows],
             partners,
         )  # fmt: skip
 

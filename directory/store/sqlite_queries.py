@@ -83,20 +83,29 @@ WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
 """
 # The need is checked on sal.service_id so that SQLite checks it before it reads the service.
 CANDIDATES_BY_AREA = """
+WITH covering (service_id) AS (
+  SELECT a.service_id FROM service_area AS a WHERE a.pcode IN (SELECT value FROM json_each(:pcodes))
+  UNION
+  SELECT sal.service_id
+  FROM location AS l JOIN service_at_location AS sal ON sal.location_id = l.id
+  WHERE l.confidentiality = 'confidential'
+    AND NOT EXISTS (SELECT 1 FROM service_area AS e WHERE e.service_id = sal.service_id)
+)
 SELECT s.id, s.name, s.remote, s.doc, o.id, o.doc,
-       (SELECT json_group_array(need) FROM service_need WHERE service_id = s.id)
-FROM service_area AS a
-JOIN service AS s ON s.id = a.service_id
+       (SELECT json_group_array(need) FROM service_need WHERE service_id = s.id),
+       (SELECT l.doc FROM service_at_location AS sal JOIN location AS l ON l.id = sal.location_id
+        WHERE sal.service_id = s.id AND l.confidentiality = 'confidential'
+        ORDER BY l.id LIMIT 1)
+FROM covering AS c
+JOIN service AS s ON s.id = c.service_id
 JOIN organization AS o ON o.id = s.organization_id
-WHERE a.pcode IN (SELECT value FROM json_each(:pcodes))
-  AND s.status = 'active' AND o.status = 'active'
+WHERE s.status = 'active' AND o.status = 'active'
   AND EXISTS (SELECT 1 FROM service_need AS n
               WHERE n.service_id = s.id AND n.need IN (
                 SELECT value FROM json_each(CASE WHEN s.remote THEN :remote_needs ELSE :needs END)))
   AND (s.remote = 1 OR EXISTS (
         SELECT 1 FROM service_at_location AS sal JOIN location AS l ON l.id = sal.location_id
         WHERE sal.service_id = s.id AND l.confidentiality = 'confidential'))
-GROUP BY s.id
 """
 FIND_LINK = "SELECT service_id, location_id FROM service_at_location WHERE link_id = ?"
 REFERRALS_FROM = """

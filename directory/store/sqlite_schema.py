@@ -131,5 +131,10 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE service_at_location SET link_id = njia_link_id(service_id, location_id);
     CREATE UNIQUE INDEX service_at_location_link ON service_at_location (link_id);
     """,
+    # 4: confidential locations found without reading every location (services matched by
+    # the areas they cover, an empty service area covering everywhere).
+    """
+    CREATE INDEX location_confidentiality ON location (confidentiality);
+    """,
 )
 """Migration ``n`` (1-based) upgrades a database from schema version ``n - 1`` to ``n``."""

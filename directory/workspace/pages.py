@@ -59,7 +59,9 @@ def search_page() -> str | tuple[str, int]:
         if form.problems:
             raise form.problems[0]
         where = search.resolve(form.base)
-        answer = matchmaker.run_match(get_store(), where.point, form.options(), "staff")
+        answer = matchmaker.run_match(
+            get_store(), where.point, form.options(), "staff", current_principal().is_staff
+        )
     except FormError as error:
         return render_template("workspace_search.html", form=form, error=error), 422
     base = search.shown_form(form.base, where)

@@ -64,11 +64,19 @@ def oracle_passes(c: Candidate, req: MatchRequest, need: str) -> bool:
         return False
     capability = oracle_capability(req)
     if need == "medical" and capability:
-        if capability not in c.capabilities or capability in c.stock_out:
+        if capability not in c.capabilities:
             return False
         if not oracle_open(c, req.at):
             return False
+        # out of stock there: still offered for its other care, after those that give it
     return True
+
+
+def oracle_gives(c: Candidate, req: MatchRequest, need: str) -> bool:
+    """Passes, and for an urgent medical need has the window's treatment in stock."""
+    capability = oracle_capability(req)
+    lacking = need == "medical" and capability is not None and capability in c.stock_out
+    return oracle_passes(c, req, need) and not lacking
 
 
 def oracle_general(c: Candidate, req: MatchRequest) -> bool:
@@ -280,8 +288,21 @@ def nearest_eligible_is_never_missing(req, cs, result):
         if not eligible:
             continue
         assert need_result.results, "an eligible service in range was dropped"
-        nearest_reported = min(rec.distance_km for rec in need_result.results)
-        assert nearest_reported <= min(eligible) * (1 + 2 * TOLERANCE) + 1e-9
+        givers = [
+            km
+            for c in cs
+            if oracle_gives(c, req, need_result.need)
+            and (km := oracle_km(c, req)) is not None
+            and km <= req.max_distance_km * (1 - TOLERANCE)
+        ]
+        reported = [r for r in need_result.results if r.score < rank.WITHOUT_TREATMENT_MINUTES]
+        if givers:  # the nearest place that gives the treatment is kept first
+            assert reported, "a place giving the treatment in range was dropped"
+            nearest_reported = min(rec.distance_km for rec in reported)
+            assert nearest_reported <= min(givers) * (1 + 2 * TOLERANCE) + 1e-9
+        else:
+            nearest_reported = min(rec.distance_km for rec in need_result.results)
+            assert nearest_reported <= min(eligible) * (1 + 2 * TOLERANCE) + 1e-9
         assert not need_result.unmet
 
 
@@ -300,7 +321,8 @@ def distances_agree_with_geopy_and_lists_are_in_order(req, cs, result):
 def expected_score(rec, req, urgent):
     minutes = geo.travel_minutes_exact(rec.distance_km, req.mode)
     if urgent:
-        return round(minutes, 3)
+        lacking = "treatment_out_of_stock" in [w.code for w in rec.warnings]
+        return round(minutes + (rank.WITHOUT_TREATMENT_MINUTES if lacking else 0.0), 3)
     value = minutes + rank.ACCESS_MINUTES
     for note in rec.reasons + rec.warnings:
         value *= rank.ADJUSTMENTS.get(note.code, 1.0)
@@ -312,14 +334,15 @@ def unmet_needs_are_explained(req, cs, result):
         assert need_result.unmet == (not need_result.results and not need_result.remote)
         if need_result.unmet:
             assert "unmet" in [n.code for n in need_result.messages]
-        if need_result.results:
+        giving = [r for r in need_result.results if r.score < rank.WITHOUT_TREATMENT_MINUTES]
+        if giving:
             assert need_result.nearest_beyond is None
             continue
         # Within the tolerance of the radius a candidate may fall on either side.
         maybe_beyond = sorted(
             km
             for c in cs
-            if oracle_passes(c, req, need_result.need)
+            if oracle_gives(c, req, need_result.need)
             and (km := oracle_km(c, req)) is not None
             and km >= req.max_distance_km * (1 - TOLERANCE)
         )

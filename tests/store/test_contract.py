@@ -233,8 +233,23 @@ def test_candidates_by_area_returns_remote_and_confidential_without_location(sto
     )
     rows = store.candidates_by_area(["CD61"], ["psychosocial", "shelter", "medical"])
     assert sorted(r.service["id"] for r in rows) == sorted([hotline["id"], shelter["id"]])
-    assert all(r.location is None for r in rows)
+    assert all(r.key[1] is None for r in rows)  # matched by area, never by point
+    by_id = {r.service["id"]: r for r in rows}
+    assert by_id[hotline["id"]].location is None
+    assert by_id[shelter["id"]].location == secret  # its facts: time zone, accessibility
     assert store.candidates_by_area(["CD10"], ["psychosocial"]) == []
+
+
+def test_a_confidential_service_without_service_area_covers_everywhere(store):
+    org, _, _ = seed_goma(store)
+    secret = store.create("location", f.location(org["id"], confidentiality="confidential"), ACTOR)
+    everywhere = store.create(
+        "service", f.service(org["id"], [secret["id"]], needs=["shelter"]), ACTOR
+    )
+    for pcodes in (["CD61"], ["CD10"], ["CD"]):
+        (row,) = store.candidates_by_area(pcodes, ["shelter"])
+        assert row.service["id"] == everywhere["id"] and row.location == secret
+    assert store.candidates_by_area(["CD10"], ["legal"]) == []
 
 
 def test_candidates_carry_referral_partners(store):
