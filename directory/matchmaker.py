@@ -353,6 +353,7 @@ def _place_fields(row: CandidateRow, default_tz: str) -> dict[str, Any]:
         "tz": loc["tz"] or default_tz,
         "area_pcodes": frozenset(p for p in (loc["adm1_pcode"], loc["adm2_pcode"]) if p),
         "confidentiality": loc["confidentiality"],
+        "approximate": bool(loc.get("approximate")),
         "accessibility": frozenset(loc["accessibility"]) | service_access,
     }
 
@@ -441,7 +442,8 @@ def _location(loc: Document | None) -> dict[str, Any] | None:
     keys = ("id", "name", "description", "latitude", "longitude", "adm1_pcode", "adm2_pcode",
             "tz", "accessibility", "confidentiality")  # fmt: skip
     province = get_taxonomy().areas.get(loc["adm1_pcode"])
-    return {**{k: loc[k] for k in keys}, "province": province.name if province else None}
+    return {**{k: loc[k] for k in keys}, "approximate": bool(loc.get("approximate")),
+            "province": province.name if province else None}  # fmt: skip
 
 
 def note(n: matching.Note) -> dict[str, Any]:

@@ -224,6 +224,10 @@ class LocationSchema(ListingSchema):
     adm1_pcode = _pcode(1, required=True)
     adm2_pcode = _pcode(2, load_default=None, allow_none=True)
     accessibility = _codes(tuple(sorted(TAXONOMY.accessibility)), 20)
+    approximate = fields.Boolean(
+        metadata={"description": "The point was taken from a place name (a town, a quarter), "
+                  "not measured at the door: shown as approximate, never as an exact distance."}
+    )  # fmt: skip
 
     @validates_schema
     def _territory_in_province(self, data: dict[str, Any], **_: Any) -> None:

@@ -139,6 +139,8 @@ def warnings(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[
         notes.append(_note("serves_sexes", sexes=_joined(sorted(c.sexes))))
     if a.withheld:
         notes.append(_note("location_withheld"))
+    elif c.approximate and a.has_point:
+        notes.append(_note("approximate_position"))
     return tuple(notes)
 
 

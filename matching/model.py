@@ -75,6 +75,8 @@ class Candidate:
     service_area: frozenset[str] = frozenset()
     remote: bool = False
     confidentiality: str = "public"
+    approximate: bool = False
+    """The point was taken from a place name: still ranked by it, but said to be approximate."""
     status: str = "active"
     capabilities: frozenset[str] = frozenset()
     always_open: bool = False

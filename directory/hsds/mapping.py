@@ -133,6 +133,8 @@ def location(doc: Doc) -> Doc:
         attrs.append(attribute(ident, "location", "njia-area", doc["adm2_pcode"], link_type="adm2"))
     if doc.get("tz"):
         attrs.append(attribute(ident, "location", "njia-time-zone", doc["tz"]))
+    if doc.get("approximate"):
+        attrs.append(attribute(ident, "location", "njia-field", "approximate", "true"))
     attrs += record_attributes("location", doc)
     access = []
     for code in doc.get("accessibility", []):

@@ -341,6 +341,7 @@ class _Converter:
             "adm2_pcode": adm2,
             "accessibility": access,
             "attributes": self.foreign(obj),
+            **({"approximate": True} if fields.get("approximate") == "true" else {}),
             **self.common(fields),
         }
         listing = self.listing("location", ident, data, origin, fields)

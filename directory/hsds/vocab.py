@@ -37,6 +37,7 @@ PROFILE_DOC = "docs/hsds-profile.md"
 FIELD_TERMS: dict[str, str] = {
     "remote": "The service is delivered remotely (hotline): true.",
     "always_open": "Open 24 hours a day, 7 days a week: true.",
+    "approximate": "The location's point was taken from a place name, not measured: true.",
     "alert_blocking": "The alert stops referrals while it lasts: true or false.",
     "alert_expires_at": "When the alert ends (ISO 8601 date-time).",
     "capacity_available": "Places (e.g. shelter beds) available now.",

@@ -312,6 +312,7 @@ def _location(row: Row, data: _Cells, org_id: str) -> dict[str, Any]:
         "tz": TAXONOMY.time_zone_for(place.adm1),
         # A safe shelter's place is never published (the point is only a town's anyway).
         "confidentiality": "confidential" if is_shelter(row.needs) else "public",
+        **({"approximate": True} if place.place_id else {}),  # a point from a place name
     }  # fmt: skip
 
 
@@ -360,7 +361,7 @@ def owned_fields(kind: str, mapping: Mapping) -> frozenset[str]:
         return frozenset(common)
     if kind == "location":
         return frozenset(common | {"description", "latitude", "longitude", "tz", "adm1_pcode",
-                                   "adm2_pcode"})  # fmt: skip
+                                   "adm2_pcode", "approximate"})  # fmt: skip
     optional = {"schedule": "hours", "languages": "languages", "eligibility": "eligibility",
                 "email": "email"}  # fmt: skip
     owned = common | {"needs", "location_ids"}

@@ -84,6 +84,9 @@ _NOTES: dict[str, Callable[[dict[str, str]], str]] = {
     ),
     "age_limits": _age_limits,
     "serves_sexes": lambda p: gettext("Reçoit seulement : %(who)s.", who=_sexes(p["sexes"])),
+    "approximate_position": lambda p: gettext(
+        "Position approximative (le centre du lieu nommé) : appelez pour savoir où aller."
+    ),
     "location_withheld": lambda p: gettext(
         "Adresse confidentielle, pour la sécurité de tous : appelez, on vous dira où aller."
     ),
@@ -172,9 +175,16 @@ def when(iso: str) -> str:
 
 
 def distance(rec: dict[str, Any]) -> str | None:
-    """ "1,2 km · about 5 min by moto-taxi", or None without a distance."""
+    """ "1,2 km · about 5 min by moto-taxi", or None without a distance. A point taken from a
+    place name is said as "in Goma (approximate position)", never as an exact distance."""
     if rec["distance_km"] is None:
         return None
+    location = rec.get("location") or {}
+    if location.get("approximate"):
+        near = get_gazetteer().nearest(location["latitude"], location["longitude"], PLACE_KINDS)
+        if near is None:
+            return gettext("Position approximative")
+        return gettext("À %(place)s (position approximative)", place=near[0].name)
     km = format_decimal(rec["distance_km"], format="#,##0.#", locale=current_language())
     minutes = rec["travel_minutes"]
     if minutes is None:
