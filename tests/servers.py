@@ -94,7 +94,7 @@ def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(base + "/livez")
+        wait_for(base + "/livez")
         yield base
     finally:
         if server.poll() is None:
@@ -106,7 +106,8 @@ def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
             server.wait()
 
 
-def _wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 30) -> None:
+    """Wait until ``url`` answers (a server started); fail after ``seconds``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -8,7 +8,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 
 from directory.auth import issue_token
 from directory.store.sqlite import SqliteStore
+from tests.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CYCLES = int(os.environ.get("NJIA_CRASH_CYCLES", "50"))
@@ -30,12 +30,6 @@ CYCLES = int(os.environ.get("NJIA_CRASH_CYCLES", "50"))
 @pytest.fixture
 def backend():
     return "sqlite"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _post(url: str, token: str, name: str) -> str | None:
@@ -53,17 +47,6 @@ def _post(url: str, token: str, name: str) -> str | None:
         return None  # not acknowledged: the answer never arrived whole
 
 
-def _wait_for(url: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not start")
-
-
 def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path):
     database = tmp_path / "njia.sqlite3"
     store = SqliteStore(database)
@@ -73,7 +56,7 @@ def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path):
     env = {**os.environ, "NJIA_DATABASE": str(database), "NJIA_SECRET_KEY": "x"}
     acknowledged: list[str] = []
     for cycle in range(CYCLES):
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -92,7 +75,7 @@ def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path):
             start_new_session=True,
         )
         try:
-            _wait_for(f"http://127.0.0.1:{port}/livez")
+            wait_for(f"http://127.0.0.1:{port}/livez")
             url = f"http://127.0.0.1:{port}/api/v1/organizations"
             stop = threading.Event()
 

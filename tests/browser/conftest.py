@@ -16,6 +16,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,11 +63,9 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo app served on a free loopback port for the whole session."""
-    compile_catalogues()
-    app = demo_app(tmp_path_factory.mktemp("browser") / "njia.sqlite3")
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; yields its URL; closes its store."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -76,6 +75,14 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         thread.join(5)
         app.extensions["njia_store"].close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo app served on a free loopback port for the whole session."""
+    compile_catalogues()
+    with serve(demo_app(tmp_path_factory.mktemp("browser") / "njia.sqlite3")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

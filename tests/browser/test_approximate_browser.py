@@ -4,13 +4,11 @@ on a phone (360 px) and a laptop (1366 px), in French and in English."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import QuietHandler, screenshot
+from tests.browser.conftest import screenshot, serve
 from tests.imports.helpers import PARTNER
 from tests.pages.helpers import compile_catalogues, demo_app
 
@@ -32,15 +30,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sheet.write_text(SHEET, encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import-sheet", str(sheet), "--partner", PARTNER])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        app.extensions["njia_store"].close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

@@ -5,16 +5,14 @@ PDF, sign out. Nothing is requested from another origin; screenshots and the PDF
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.accounts.helpers import PASSWORD, make_user
 from tests.browser import conftest as browser_fixtures
-from tests.browser.conftest import ARTIFACTS, QuietHandler, Traffic, _guard, screenshot
+from tests.browser.conftest import ARTIFACTS, Traffic, _guard, screenshot, serve
 from tests.pages.helpers import compile_catalogues, demo_app
 
 browser = browser_fixtures.browser  # the session's Chromium, shared with the public tests
@@ -35,15 +33,8 @@ def staff_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         from directory.store import get_store
 
         make_user(get_store(), "caseworker", email=EMAIL)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        app.extensions["njia_store"].close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture
