@@ -18,6 +18,7 @@ from typing import Any
 import matching
 from directory.auth import Principal
 from directory.gazetteer import get_gazetteer
+from directory.seed_facilities import SOURCE as OPEN_DATA_SOURCE
 from directory.store.base import CandidateRow, Document, Store
 from directory.taxonomy import get_taxonomy
 from matching import geo, rank
@@ -332,6 +333,8 @@ def to_candidate(row: CandidateRow, default_tz: str) -> matching.Candidate:
         last_verified_at=_freshest(s.get("last_verified_at"), s.get("last_confirmed_at")),
         stock_out=frozenset(s["stock_out"]),
         refers_to=row.refers_to,
+        open_data=s.get("source") == OPEN_DATA_SOURCE,
+        has_phone=bool(s["phones"] or o.get("phones")),
         **_place_fields(row, default_tz),
     )
 

@@ -4,13 +4,16 @@ Each facility becomes an organization, a public location and one ``medical`` ser
 capability assumed: OpenStreetMap does not say whether a facility gives PEP, so these listings
 never qualify for urgent clinical care until a provider or coordinator records it. Pharmacies
 and dentists are left out (they do not give post-rape clinical care). Ids are derived from the
-OSM id, so loading twice changes nothing. Phones and opening hours are read by
+OSM id, so loading twice changes nothing. Places that cannot give post-rape clinical care are
+left out as well, from their tags and names (:func:`gives_no_gbv_care`): traditional healers,
+herbalists, laboratories, opticians, dentists. Phones and opening hours are read by
 :mod:`directory.contact_info` (shared with the spreadsheet import).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +30,33 @@ SOURCE = "healthsites.io / © OpenStreetMap contributors (ODbL 1.0)"
 INCLUDED_AMENITIES = {"hospital": "Hôpital", "clinic": "Clinique", "doctors": "Cabinet médical"}
 
 
+NO_GBV_CARE_HEALTHCARE = frozenset(
+    {"pharmacy", "optometrist", "blood_donation", "laboratory", "dentist", "alternative"}
+)
+"""OSM ``healthcare=*`` values of places that do not give post-rape clinical care."""
+NO_GBV_CARE_SPECIALITIES = frozenset(
+    {"acupuncture", "chiropractic", "osteopathy", "dentistry", "ophthalmology", "optometry"}
+)
+NO_GBV_CARE_NAME = re.compile(
+    r"\b(tradi|tradipraticien\w*|tradi-?praticien\w*|gu[ée]risseu\w*|herboris\w*|naturo\w*"
+    r"|phyto\w*|labo|laboratoire|optique|opticien\w*|dentaire|dentiste|buco-dentaire)\b",
+    re.IGNORECASE,
+)
+"""Names that say what OSM's tags do not: traditional healers (``TRADI …``), herbalists,
+laboratories, opticians and dentists, tagged ``amenity=doctors`` or ``clinic`` in the extract."""
+
+
+def gives_no_gbv_care(row: dict[str, str]) -> bool:
+    """Whether an OSM facility cannot give post-rape clinical care, from its tags and name:
+    such a point is never offered for ``medical`` (docs/decisions.md)."""
+    specialities = {s.strip() for s in row.get("speciality", "").split(";") if s.strip()}
+    return (
+        row.get("healthcare", "").strip('"') in NO_GBV_CARE_HEALTHCARE
+        or (bool(specialities) and specialities <= NO_GBV_CARE_SPECIALITIES)
+        or NO_GBV_CARE_NAME.search(row.get("name", "")) is not None
+    )
+
+
 def facility_listings(path: Path = FACILITIES_CSV) -> Iterator[tuple[str, Document]]:
     """Stored documents (organization, location, service) for each included facility."""
     seen: set[tuple[str, str]] = set()
@@ -34,7 +64,7 @@ def facility_listings(path: Path = FACILITIES_CSV) -> Iterator[tuple[str, Docume
         for row in csv.DictReader(handle):
             amenity = row["amenity"] or "clinic"
             key = (row["osm_type"], row["osm_id"])
-            if amenity in INCLUDED_AMENITIES and key not in seen:
+            if amenity in INCLUDED_AMENITIES and key not in seen and not gives_no_gbv_care(row):
                 seen.add(key)
                 yield from _listings(row, amenity)
 

@@ -44,6 +44,41 @@ def _joined(items: Sequence[str]) -> str:
     return ",".join(items)
 
 
+GBV_CAPABILITIES: dict[str, frozenset[str]] = {
+    "medical": frozenset({"cmr", "pep", "emergency_contraception"}),
+    "psychosocial": frozenset({"gbv_psychosocial"}),
+    "legal": frozenset({"gbv_legal_aid"}),
+}
+"""The capabilities that make a listing specialised in GBV care for a need."""
+TRUSTED_DAYS = 365
+CALL_FIRST = frozenset(
+    {"unverified", "stale_listing", "hours_unknown", "capacity_unknown", "approximate_position"}
+)
+"""Warnings that tell the survivor to call before going."""
+
+
+def trust_level(candidate: Candidate, needs: Sequence[str], at: datetime) -> int:
+    """0 to 3, most trusted first (see :data:`matching.rank.TRUST_MINUTES`): a generic point
+    from open data is 3; otherwise 0 when it records every need's GBV-specific capability (a
+    need without one asks for none) and was verified within :data:`TRUSTED_DAYS`, 1 when it
+    records them unverified, 2 when it does not record them."""
+    if candidate.open_data:
+        return 3
+    specialised = all(
+        not GBV_CAPABILITIES.get(need) or GBV_CAPABILITIES[need] & candidate.capabilities
+        for need in needs
+    )
+    if not specialised:
+        return 2
+    days = verification_days(candidate, at)
+    return 0 if days is not None and days <= TRUSTED_DAYS else 1
+
+
+def asks_to_call(a: Assessed, needs: Sequence[str], request: MatchRequest) -> bool:
+    """Whether a warning tells the survivor to call before going (see :data:`CALL_FIRST`)."""
+    return bool(CALL_FIRST & {w.code for w in warnings(a, needs, request)})
+
+
 def verification_days(candidate: Candidate, at: datetime) -> int | None:
     """Whole days since the listing was last verified (never negative), or None if never."""
     if candidate.last_verified_at is None:
@@ -93,6 +128,8 @@ def reasons(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[N
         notes.append(_note("recently_verified", days=str(days)))
     if not a.has_point:
         notes.append(_note("covers_area"))
+    if any(GBV_CAPABILITIES.get(need, frozenset()) & c.capabilities for need in needs):
+        notes.append(_note("gbv_specialised"))
     return tuple(notes)
 
 
@@ -141,6 +178,10 @@ def warnings(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[
         notes.append(_note("location_withheld"))
     elif c.approximate and a.has_point:
         notes.append(_note("approximate_position"))
+    if c.open_data:
+        notes.append(_note("open_data_point"))
+    if not c.has_phone:
+        notes.append(_note("no_phone"))
     return tuple(notes)
 
 
@@ -200,7 +241,10 @@ def score(
         return 0.0
     urgent = urgency is not None and URGENT_NEED in needs
     lacking = urgent and URGENT_NEED in a.stocked_out
-    return rank.score(a.minutes, adjustments(a, needs, request), urgent, lacking)
+    added = 0.0 if urgent else rank.TRUST_MINUTES[trust_level(a.candidate, needs, request.at)]
+    if not a.candidate.has_phone and asks_to_call(a, needs, request):
+        added += rank.NO_PHONE_MINUTES
+    return rank.score(a.minutes, adjustments(a, needs, request), urgent, lacking, added)
 
 
 def unexplained(

@@ -77,6 +77,10 @@ class Candidate:
     confidentiality: str = "public"
     approximate: bool = False
     """The point was taken from a place name: still ranked by it, but said to be approximate."""
+    open_data: bool = False
+    """A generic facility point from open data (OpenStreetMap): nothing about GBV care known."""
+    has_phone: bool = True
+    """Whether the service or its organization has a phone number to call before going."""
     status: str = "active"
     capabilities: frozenset[str] = frozenset()
     always_open: bool = False

@@ -6,8 +6,11 @@ The score is an *adjusted travel time in minutes*; lower ranks first.
   travel-time estimate and nothing else, plus :data:`WITHOUT_TREATMENT_MINUTES` for a place
   whose treatment is out of stock (it still gives its other care, after every place that can
   give the treatment).
-- Otherwise: ``score = (minutes + ACCESS_MINUTES) * product of ADJUSTMENTS[code]`` over the codes
-  of the recommendation's reasons and warnings (codes not in the table count 1).
+- Otherwise: ``score = (minutes + ACCESS_MINUTES + TRUST_MINUTES[level]) * product of
+  ADJUSTMENTS[code]`` over the codes of the recommendation's reasons and warnings (codes not in
+  the table count 1).
+- Either way, :data:`NO_PHONE_MINUTES` is added for a listing that asks to call first but has
+  no phone.
 
 Scores are rounded to 3 decimals. Lists are ordered by ``(score, distance_km, service_id,
 location_id)``. The nearest eligible service is always kept: if the adjustments push it out of the
@@ -40,15 +43,32 @@ ADJUSTMENTS: dict[str, float] = {
 WITHOUT_TREATMENT_MINUTES = 1_000_000.0
 """Added to the urgent score of a place that cannot give the window's treatment now (it is
 out of stock there): it ranks after every place that can, whatever the distance."""
+NO_PHONE_MINUTES = 100_000.0
+"""Added to the score of a listing that asks to call before going but has no phone: it is
+never first while a list holds anything else."""
+TRUST_MINUTES: tuple[float, ...] = (0.0, 15.0, 30.0, 60.0)
+"""Minutes added (not urgent) by level of trust, :func:`matching.explain.trust_level`:
+0 records the need's GBV-specific capability and was verified within 12 months; 1 records it
+but was not; 2 does not record it (or the need has none); 3 is a generic facility point from
+open data. A more trusted listing ranks first while it is at most the difference farther
+away (15 minutes by level, 60 between the best and an open-data point), since a survivor
+sent to a place that turns out not to give GBV care loses more than that: she must travel
+again, and may not."""
 
 
 def score(
-    minutes: float, notes: Iterable[Note], urgent: bool, without_treatment: bool = False
+    minutes: float,
+    notes: Iterable[Note],
+    urgent: bool,
+    without_treatment: bool = False,
+    added_minutes: float = 0.0,
 ) -> float:
-    """The score of a recommendation ``minutes`` of travel away carrying ``notes``."""
+    """The score of a recommendation ``minutes`` of travel away carrying ``notes``;
+    ``added_minutes`` (trust, no phone) count as travel."""
     if urgent:
-        return round(minutes + (WITHOUT_TREATMENT_MINUTES if without_treatment else 0.0), 3)
-    value = minutes + ACCESS_MINUTES
+        lacking = WITHOUT_TREATMENT_MINUTES if without_treatment else 0.0
+        return round(minutes + added_minutes + lacking, 3)
+    value = minutes + ACCESS_MINUTES + added_minutes
     for note in notes:
         value *= ADJUSTMENTS.get(note.code, 1.0)
     return round(value, 3)
@@ -80,15 +100,17 @@ def order(recs: Iterable[Recommendation]) -> list[Recommendation]:
 
 
 def select(ranked: Sequence[Recommendation], limit: int) -> tuple[Recommendation, ...]:
-    """The first ``limit`` of ``ranked`` (already ordered), always including the nearest.
+    """The first ``limit`` of ``ranked`` (already ordered), including the nearest when
+    ``limit`` is above 1.
 
     When the nearest (by :func:`nearness_key`) is not among the first ``limit``, it replaces the
-    last of them; being ranked after them, it stays last, so the result is still in order.
+    last of them; being ranked after them, it stays last, so the result is still in order. A
+    single result is the best ranked one (the order of trust, not distance alone, decides it).
     """
     if not ranked or limit <= 0:
         return ()
     chosen = list(ranked[:limit])
     nearest = min(ranked, key=nearness_key)
-    if all(rec is not nearest for rec in chosen):
-        chosen[-1] = nearest
+    if limit > 1 and all(rec is not nearest for rec in chosen):
+        chosen[-1] = nearest  # never in first place: the order of trust decides that one
     return tuple(chosen)

@@ -30,8 +30,11 @@ def test_init_db_and_seed_are_idempotent(runner, app_store):
 def test_seed_loads_healthsites_facilities_as_unverified_medical_listings(runner, app_store):
     result = runner.invoke(args=["seed", "--only", "facilities"])
     assert result.exit_code == 0, result.output
-    assert app_store.counts() == {"organization": 2345, "location": 2345, "service": 2345}
+    # 2,345 hospitals, clinics and doctors, less 127 that give no GBV care (traditional
+    # healers, laboratories, opticians, dentists: directory.seed_facilities.gives_no_gbv_care)
+    assert app_store.counts() == {"organization": 2218, "location": 2218, "service": 2218}
     services = [d for k, d in app_store.export() if k == "service"]
+    assert not [s["name"] for s in services if s["name"].upper().startswith("TRADI")]
     assert {tuple(s["needs"]) for s in services} == {("medical",)}
     assert all(s["capabilities"] == [] and s["last_verified_at"] is None for s in services)
     assert all("OpenStreetMap" in s["source"] for s in services)

@@ -62,6 +62,9 @@ _NOTES: dict[str, Callable[[dict[str, str]], str]] = {
     ),
     "has_capacity": lambda p: gettext("Places libres : %(count)s.", count=p["places"]),
     "has_places": lambda p: gettext("Places libres."),
+    "gbv_specialised": lambda p: gettext(
+        "Spécialisé dans la prise en charge des violences sexuelles."
+    ),
     "recently_verified": lambda p: gettext(
         "Informations vérifiées il y a %(days)s jours.", days=p["days"]
     ),
@@ -84,6 +87,11 @@ _NOTES: dict[str, Callable[[dict[str, str]], str]] = {
     ),
     "age_limits": _age_limits,
     "serves_sexes": lambda p: gettext("Reçoit seulement : %(who)s.", who=_sexes(p["sexes"])),
+    "open_data_point": lambda p: gettext(
+        "Lieu tiré de données ouvertes (OpenStreetMap) : aucune prise en charge des violences "
+        "sexuelles connue. Appelez avant de vous déplacer."
+    ),
+    "no_phone": lambda p: gettext("Aucun numéro de téléphone connu."),
     "approximate_position": lambda p: gettext(
         "Position approximative (le centre du lieu nommé) : appelez pour savoir où aller."
     ),

@@ -219,3 +219,28 @@ def test_a_hospital_out_of_pep_still_gives_its_other_care_and_the_answer_names_p
     }  # fmt: skip
     assert "urgent_none_open" in {m["code"] for m in medical["messages"]}
     assert medical["nearest_beyond"]["service"]["name"] == "PEP lointaine"
+
+
+def test_a_specialised_verified_service_comes_before_a_nearer_open_data_point(client, app_store):
+    """Issue 19, item 2, end to end: the open-data point (source healthsites.io) is said as
+    such and ranks after a verified clinic recording clinical management of rape, 8 km
+    farther (about 27 minutes by moto, less than the 60 minutes of doubt)."""
+    from directory.seed_facilities import SOURCE
+
+    org = f.organization(name="Santé")
+    app_store.create("organization", org, "test")
+    near = f.location(org["id"], name="Point OSM", latitude=-1.671, longitude=29.22)
+    clinic = f.location(org["id"], name="Clinique", latitude=-1.60, longitude=29.22)
+    for place in (near, clinic):
+        app_store.create("location", place, "test")
+    point = f.service(org["id"], [near["id"]], name="Dispensaire (OSM)", source=SOURCE)
+    verified = f.service(org["id"], [clinic["id"]], name="Prise en charge VBG",
+                         capabilities=["cmr"], phones=[{"number": "+243970000001"}],
+                         last_verified_at="2026-11-01T00:00:00+00:00")  # fmt: skip
+    for service in (point, verified):
+        app_store.create("service", service, "test")
+    answer = _match(client, needs=["medical"], at="2026-11-29T09:00:00+00:00")
+    results = answer["needs"][0]["results"]
+    assert _names(results) == ["Prise en charge VBG", "Dispensaire (OSM)"]
+    assert "gbv_specialised" in {r["code"] for r in results[0]["reasons"]}
+    assert {"open_data_point", "no_phone"} <= {w["code"] for w in results[1]["warnings"]}

@@ -79,7 +79,7 @@ def test_issues_of_each_kind():
 
 def test_the_seed_directory(seed_snapshot):
     counts = Counter(i.issue for i in quality.issues(seed_snapshot, AT))
-    assert counts["unverified_import"] == 7035  # every healthsites.io listing
+    assert counts["unverified_import"] == 3 * 2218  # every healthsites.io listing
     assert counts["capacity_stale"] == 1 and counts["capacity_unknown"] == 1
     ages = quality.verification_age(seed_snapshot, AT)
     assert sum(ages["service"].values()) == len(seed_snapshot.services)

@@ -44,6 +44,9 @@ def candidate(service_id: str = "svc-a", **fields: Any) -> Candidate:
         "tz": EAST_TZ,
         "always_open": True,
         "last_verified_at": AT - timedelta(days=120),
+        # GBV-specialised for each need it meets (trust level 0 while verified): a test of
+        # the order of trust sets capabilities or open_data itself.
+        "capabilities": frozenset({"cmr", "gbv_psychosocial", "gbv_legal_aid"}),
     }
     defaults.update(fields)
     return Candidate(**defaults)

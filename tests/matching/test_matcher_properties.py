@@ -288,6 +288,8 @@ def nearest_eligible_is_never_missing(req, cs, result):
         if not eligible:
             continue
         assert need_result.results, "an eligible service in range was dropped"
+        if req.limit == 1:  # a single result is the best ranked, not the nearest
+            continue
         givers = [
             km
             for c in cs
@@ -315,15 +317,18 @@ def distances_agree_with_geopy_and_lists_are_in_order(req, cs, result):
             exact = geodesic((req.lat, req.lon), (rec.candidate.lat, rec.candidate.lon)).km
             assert abs(rec.distance_km - exact) <= exact * TOLERANCE + 1e-9
             assert rec.travel_minutes == geo.travel_minutes(rec.distance_km, req.mode)
-            assert rec.score == expected_score(rec, req, need_result.urgent)
+            assert rec.score == expected_score(rec, req, need_result.urgent, need_result.need)
 
 
-def expected_score(rec, req, urgent):
+def expected_score(rec, req, urgent, need):
     minutes = geo.travel_minutes_exact(rec.distance_km, req.mode)
+    codes = {w.code for w in rec.warnings}
+    added = rank.NO_PHONE_MINUTES if "no_phone" in codes and codes & explain.CALL_FIRST else 0.0
     if urgent:
-        lacking = "treatment_out_of_stock" in [w.code for w in rec.warnings]
-        return round(minutes + (rank.WITHOUT_TREATMENT_MINUTES if lacking else 0.0), 3)
-    value = minutes + rank.ACCESS_MINUTES
+        lacking = "treatment_out_of_stock" in codes
+        return round(minutes + added + (rank.WITHOUT_TREATMENT_MINUTES if lacking else 0.0), 3)
+    added += rank.TRUST_MINUTES[explain.trust_level(rec.candidate, (need,), req.at)]
+    value = minutes + rank.ACCESS_MINUTES + added
     for note in rec.reasons + rec.warnings:
         value *= rank.ADJUSTMENTS.get(note.code, 1.0)
     return round(value, 3)

@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matcher_factories import AT, candidate, codes, ids, need, param, request
 
 from matching import geo, match, rank
@@ -115,7 +117,7 @@ def test_same_service_at_two_sites_ties_by_location_id():
     assert [rec.candidate.location_id for rec in results] == ["loc-1", "loc-2"]
 
 
-def test_limit_and_the_nearest_is_always_kept():
+def test_limit_and_the_nearest_is_kept_beyond_the_first_place():
     nearest_stale = candidate("nearest", at=(5, 0), last_verified_at=None)
     good = [
         candidate(f"good{i}", at=(5.3 + i * 0.01, 0), last_verified_at=AT - timedelta(days=1))
@@ -124,7 +126,7 @@ def test_limit_and_the_nearest_is_always_kept():
     results = need(match(request(limit=2), [nearest_stale, *good]), "medical").results
     assert ids(results) == ["good0", "nearest"]
     results = need(match(request(limit=1), [nearest_stale, *good]), "medical").results
-    assert ids(results) == ["nearest"]
+    assert ids(results) == ["good0"]  # one result: the best ranked, not merely the nearest
     results = need(match(request(limit=4), [nearest_stale, *good]), "medical").results
     assert ids(results) == ["good0", "good1", "good2", "nearest"]
 
@@ -194,3 +196,64 @@ def test_eligibility_the_request_could_not_check_is_flagged(fields, req, warning
     checks = {"age_limits", "serves_sexes", "stock_out", "hours_unknown"}
     flagged = [code for code in codes(rec.warnings) if code in checks]
     assert flagged == ([warning] if warning else [])
+
+
+# -- the order of trust (issue 19, item 2) --------------------------------------------------
+
+TRUST = {
+    0: {"capabilities": frozenset({"cmr"}), "last_verified_at": AT - timedelta(days=200)},
+    1: {"capabilities": frozenset({"cmr"}), "last_verified_at": None},
+    3: {"capabilities": frozenset(), "last_verified_at": None, "open_data": True},
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    levels=st.sampled_from([(0, 1), (1, 3), (0, 3)]),
+    better_km=st.floats(0.1, 60),
+    worse_km=st.floats(0.1, 60),
+    mode=st.sampled_from(["walking", "motorbike", "car"]),
+)
+def test_a_more_trusted_listing_ranks_first_unless_it_is_much_farther(
+    levels, better_km, worse_km, mode
+):
+    """Property: a listing more trusted by ``rank.TRUST_MINUTES`` ranks before a less trusted
+    one whenever its travel time is less than the other's plus the difference."""
+    good, poor = levels
+    better = candidate("better", at=(better_km, 0), **TRUST[good])
+    worse = candidate("worse", at=(worse_km, 0), **TRUST[poor])
+    results = need(match(request(mode=mode), [better, worse]), "medical").results
+    gap = rank.TRUST_MINUTES[poor] - rank.TRUST_MINUTES[good]
+    assert {r.candidate.service_id for r in results} == {"better", "worse"}
+    by_id = {r.candidate.service_id: r for r in results}
+    minutes_better = geo.travel_minutes_exact(by_id["better"].distance_km, mode)
+    minutes_worse = geo.travel_minutes_exact(by_id["worse"].distance_km, mode)
+    if minutes_better + 1e-6 < minutes_worse + gap:
+        assert ids(results)[0] == "better"
+
+
+def test_an_open_data_point_is_said_and_a_specialised_service_named():
+    point = candidate("osm", at=(1, 0), capabilities=frozenset(), open_data=True,
+                      last_verified_at=None)  # fmt: skip
+    clinic = candidate("clinic", at=(20, 0))
+    results = need(match(request(), [point, clinic]), "medical").results
+    assert ids(results) == ["clinic", "osm"]  # 19 km farther (46 min by moto) is still less
+    assert "gbv_specialised" in codes(results[0].reasons)
+    assert "open_data_point" in codes(results[1].warnings)
+
+
+def test_a_listing_that_asks_to_call_first_without_a_phone_is_never_first():
+    silent = candidate("silent", at=(0.5, 0), last_verified_at=None, has_phone=False)
+    far = candidate("far", at=(40, 0), last_verified_at=None)
+    for hours in (None, 10):
+        r = request(hours_since_incident=hours) if hours else request()
+        if hours:
+            silent = candidate("silent", at=(0.5, 0), last_verified_at=None, has_phone=False,
+                               capabilities=frozenset({"pep"}))  # fmt: skip
+            far = candidate("far", at=(40, 0), last_verified_at=None,
+                            capabilities=frozenset({"pep"}))  # fmt: skip
+        results = need(match(r, [silent, far]), "medical").results
+        assert ids(results) == ["far", "silent"]
+        assert "no_phone" in codes(results[1].warnings)
+    alone = need(match(request(), [silent]), "medical").results
+    assert ids(alone) == ["silent"]  # still listed when it is all there is

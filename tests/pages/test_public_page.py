@@ -164,3 +164,15 @@ def test_suggestions_are_places_by_name(web):
 def test_safety_note(web):
     html = _text(web.get("/safety"))
     assert "navigation privée" in html and "Échap" in html
+
+
+def test_every_result_says_when_it_was_verified_or_to_call_first(web):
+    """Issue 19, item 2: "verified on …" or "not verified: call before going" on each card."""
+    html = _text(_search(web, place="goma", needs=["medical", "psychosocial", "legal"]))
+    cards = html.split('<article class="card">')[1:]
+    assert cards
+    for card in cards:
+        said = (
+            "Dernière vérification :" in card or "non vérifiées" in card or "Vérifié il y a" in card
+        )
+        assert said, card[:200]
