@@ -405,7 +405,19 @@ class MatchJson:
             "nearest_beyond": one(n.nearest_beyond) if n.nearest_beyond else None,
             "opens_soonest": one(n.opens_soonest) if n.opens_soonest else None,
             "messages": [note(m) for m in n.messages],
+            "left_out": [self.left_out(x) for x in n.left_out],
         }
+
+    def left_out(self, x: matching.LeftOut) -> dict[str, Any]:
+        """One rule's exclusions: the count, and for staff the nearest (name, distance)."""
+        shown: dict[str, Any] = {"rule": x.rule, "count": x.count}
+        if x.nearest is not None:
+            row = self.rows[(x.nearest.candidate.service_id, x.nearest.candidate.location_id)]
+            shown["nearest"] = {
+                "service": {"id": row.service["id"], "name": row.service["name"]},
+                "distance_km": round(x.nearest.distance_km or 0.0, 1),
+            }
+        return shown
 
     def stop(self, stop: matching.CarePlanStop) -> dict[str, Any]:
         """One stop of the care plan."""

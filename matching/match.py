@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from . import explain, rank
+from . import explain, filters, rank
 from .assess import Assessed, assess
 from .careplan import care_plan
 from .clinical import URGENT_NEED, Urgency, medical_urgency
@@ -20,6 +20,7 @@ from .model import (
     SEXES,
     Candidate,
     CarePlanStop,
+    LeftOut,
     MatchRequest,
     MatchResult,
     NeedResult,
@@ -180,7 +181,9 @@ def _need_result(
     unmet = not selected and not remote
     if unmet:
         messages.append(Note("unmet", (("need", need),)))
+    left_out = _left_out(need, assessed, request, urgency)
     return NeedResult(
+        left_out=left_out,
         need=need,
         urgent=urgency is not None,
         results=selected,
@@ -190,6 +193,41 @@ def _need_result(
         messages=tuple(messages),
         opens_soonest=opens_soonest,
     )
+
+
+LEFT_OUT_RULES: tuple[str, ...] = (
+    filters.SEX, filters.AGE, filters.CLOSED, filters.NO_CAPACITY, filters.BLOCKED,
+    filters.INACTIVE, filters.ACCESSIBILITY, filters.NO_CAPABILITY,
+)  # fmt: skip
+"""The rules whose exclusions an answer counts, in this order. ``restricted`` is never counted:
+the public must not learn that such a place exists."""
+
+
+def _left_out(
+    need: str, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+) -> tuple[LeftOut, ...]:
+    """For each rule, the services in reach (within the distance, or covering the area)
+    meeting ``need`` that it left out; for staff, the nearest of them that has a point."""
+    found: dict[str, list[Assessed]] = {}
+    for a in assessed:
+        if not (a.in_reach and need in a.candidate.needs) or a.passes(need):
+            continue
+        rule = a.rejection or filters.need_rejection(
+            a.candidate, need, urgency if need == URGENT_NEED else None, a.open_now
+        )
+        if rule in LEFT_OUT_RULES:
+            found.setdefault(rule, []).append(a)
+    out = []
+    for rule in LEFT_OUT_RULES:
+        if rule not in found:
+            continue
+        nearest = None
+        placed = [a for a in found[rule] if a.distance_km is not None]
+        if request.audience == "staff" and placed:
+            first = min(placed, key=lambda a: (a.distance_km or 0.0, a.key))
+            nearest = explain.unexplained(first, (need,), request, None)
+        out.append(LeftOut(rule, len(found[rule]), nearest))
+    return tuple(out)
 
 
 def _km(request: MatchRequest) -> str:

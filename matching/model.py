@@ -161,6 +161,18 @@ class NeedResult:
     opens_soonest: Recommendation | None = None
     """Urgent need with no service open now in range: the in-range one where care can start
     soonest once it opens (added by the matcher; ``None`` otherwise)."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Services in range that meet the need but that a rule left out, by rule."""
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """How many services in range meeting a need one rule left out (``rule`` is a rejection
+    code of :mod:`matching.filters`), and for staff the nearest of them (its warnings empty)."""
+
+    rule: str
+    count: int
+    nearest: Recommendation | None = None
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,37 @@ def note_texts(notes: Iterable[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(t for t in texts if t))
 
 
+LEFT_OUT_WHY: dict[str, Callable[[], str]] = {
+    "sex": lambda: gettext("réservé à d'autres personnes (femmes ou hommes)"),
+    "age": lambda: gettext("limite d'âge"),
+    "closed": lambda: gettext("fermé en ce moment"),
+    "no_capacity": lambda: gettext("complet"),
+    "blocked": lambda: gettext("arrêté pour le moment (avis du service)"),
+    "inactive": lambda: gettext("ne fonctionne plus"),
+    "accessibility": lambda: gettext("pas accessible comme demandé"),
+    "no_capability": lambda: gettext("ne donne pas ce traitement"),
+}
+
+
+def left_out_lines(need: dict[str, Any]) -> list[str]:
+    """What a rule left out nearby, one line per rule: "Left out nearby: 1 — women only."
+    Staff also read the nearest one's name and distance; the public never does."""
+    lines = []
+    for item in need.get("left_out", []):
+        rule = item["rule"]
+        why = LEFT_OUT_WHY[rule]() if rule in LEFT_OUT_WHY else rule
+        line = gettext("Laissés de côté près d'ici : %(count)s — %(why)s.",
+                       count=item["count"], why=why)  # fmt: skip
+        nearest = item.get("nearest")
+        if nearest:
+            km = format_decimal(nearest["distance_km"], format="#,##0.#",
+                                locale=current_language())  # fmt: skip
+            line += " " + gettext("Le plus proche : %(name)s, à %(km)s km.",
+                                  name=nearest["service"]["name"], km=km)  # fmt: skip
+        lines.append(line)
+    return lines
+
+
 def need_messages(need: dict[str, Any]) -> list[str]:
     """A need's messages (the matcher says "nothing in range" only when no front door
     answers by phone either)."""

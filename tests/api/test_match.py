@@ -244,3 +244,28 @@ def test_a_specialised_verified_service_comes_before_a_nearer_open_data_point(cl
     assert _names(results) == ["Prise en charge VBG", "Dispensaire (OSM)"]
     assert "gbv_specialised" in {r["code"] for r in results[0]["reasons"]}
     assert {"open_data_point", "no_phone"} <= {w["code"] for w in results[1]["warnings"]}
+
+
+def test_a_male_survivors_shelter_search_says_what_was_left_out_and_why(client, tokens, app_store):
+    """Issue 19, item 4, end to end: the women-only shelter with 4 free places is counted as
+    left out, with its name and distance for a caseworker and neither for the public."""
+    org = f.organization(name="Refuge")
+    app_store.create("organization", org, "test")
+    place = f.location(org["id"], name="Maison", latitude=-1.645, longitude=29.22,
+                       confidentiality="restricted")  # fmt: skip
+    app_store.create("location", place, "test")
+    capacity = {"available": 4, "total": 8, "updated_at": "2026-11-28T08:00:00+00:00"}
+    shelter = f.service(org["id"], [place["id"]], name="Refuge pour femmes", needs=["shelter"],
+                        eligibility={"sexes": ["female"]}, capacity=capacity)  # fmt: skip
+    app_store.create("service", shelter, "test")
+    body = {"needs": ["shelter"], "sex": "male", "at": "2026-11-29T09:00:00+00:00"}
+    staff = _match(client, bearer(tokens["caseworker"]), **body)["needs"][0]
+    assert staff["results"] == []
+    (left,) = staff["left_out"]
+    assert (left["rule"], left["count"]) == ("sex", 1)
+    assert left["nearest"]["service"]["name"] == "Refuge pour femmes"
+    assert 2 < left["nearest"]["distance_km"] < 4
+    public = _match(client, **body)["needs"][0]
+    assert public["left_out"] == []  # a restricted place is never counted for the public
+    female = _match(client, bearer(tokens["caseworker"]), **{**body, "sex": "female"})
+    assert [r["service"]["name"] for r in female["needs"][0]["results"]] == ["Refuge pour femmes"]

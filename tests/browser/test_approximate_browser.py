@@ -1,6 +1,7 @@
-"""An approximate position in real headless Chromium (issue 19, item 5): a service whose
-point was taken from a place name reads "À Sake (position approximative)", never "0 km",
-on a phone (360 px) and a laptop (1366 px), in French and in English."""
+"""Issue 19 in real headless Chromium, on a phone (360 px) and a laptop (1366 px), in French
+and in English: a service whose point was taken from a place name reads "À Sake (position
+approximative)", never "0 km" (item 5); a shelter left out because it is full is said in
+plain words, without its name (item 4)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sheet.write_text(SHEET, encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import-sheet", str(sheet), "--partner", PARTNER])
     assert result.exit_code == 0, result.output
+    _full_shelter_near_sake(app)
     with serve(app) as url:
         yield url
 
@@ -55,3 +57,41 @@ def test_an_approximate_position_is_said_as_such(open_page, width, lang, said, b
     assert " 0 km" not in text and "0 min" not in text
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"approximate-{width}px-{lang}")
+
+
+def _full_shelter_near_sake(app) -> None:  # type: ignore[no-untyped-def]
+    from directory.store import get_store
+    from tests import factories
+
+    with app.app_context():
+        store = get_store()
+        org = factories.organization(name="Refuge de Sake")
+        store.create("organization", org, "test")
+        place = factories.location(org["id"], latitude=-1.575, longitude=29.04)
+        store.create("location", place, "test")
+        full = {"available": 0, "total": 6, "updated_at": "2026-11-28T08:00:00+00:00"}
+        service = factories.service(org["id"], [place["id"]], name="Refuge plein",
+                                    needs=["shelter"], capacity=full)  # fmt: skip
+        store.create("service", service, "test")
+
+
+@pytest.mark.parametrize(
+    ("width", "lang", "said", "button"),
+    [
+        (360, "fr", "Laissés de côté près d'ici : 1 — complet.", "Chercher de l'aide"),
+        (1366, "en", "Left out nearby: 1 — full.", "Search for help"),
+    ],
+)
+def test_what_a_rule_left_out_is_said_without_naming_it(open_page, width, lang, said, button):
+    page = open_page(viewport={"width": width, "height": 900})
+    page.goto(f"/?lang={lang}")
+    page.fill("#place", "Sake")
+    page.locator("#suggestions button", has_text="Sake").first.click()
+    page.check("input[name=needs][value=shelter]")
+    page.get_by_role("button", name=button).click()
+    line = page.locator("p.left-out").first
+    line.wait_for()
+    assert line.inner_text() == said
+    assert "Refuge plein" not in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"left-out-{width}px-{lang}")

@@ -100,3 +100,30 @@ def test_remote_services_never_get_a_distance_even_with_a_point():
     assert legal.results == ()
     assert ids(legal.remote) == ["office"]
     assert legal.remote[0].distance_km is None
+
+
+def test_what_a_rule_left_out_is_counted_by_rule_with_the_nearest_for_staff():
+    """Issue 19, item 4: a male survivor's shelter search says that a women-only shelter
+    3 km away was left out, instead of a bare "nothing"."""
+    women = candidate("women", at=(3, 0), needs=frozenset({"shelter"}),
+                      sexes=frozenset({"female"}), capacity_available=4)  # fmt: skip
+    full = candidate("full", at=(5, 0), needs=frozenset({"shelter"}), capacity_available=0)
+    far_full = candidate("far", at=(8, 0), needs=frozenset({"shelter"}), capacity_available=0)
+    beyond = candidate("beyond", at=(300, 0), needs=frozenset({"shelter"}),
+                       sexes=frozenset({"female"}))  # fmt: skip
+    cs = [women, full, far_full, beyond]
+    staff = need(match(request("shelter", sex="male", audience="staff"), cs), "shelter")
+    assert staff.results == ()
+    assert [(x.rule, x.count) for x in staff.left_out] == [("sex", 1), ("no_capacity", 2)]
+    assert staff.left_out[0].nearest.candidate.service_id == "women"
+    assert staff.left_out[1].nearest.candidate.service_id == "full"
+    public = need(match(request("shelter", sex="male"), cs), "shelter")
+    assert [(x.rule, x.count, x.nearest) for x in public.left_out] == [
+        ("sex", 1, None), ("no_capacity", 2, None),
+    ]  # fmt: skip
+
+
+def test_restricted_places_are_never_counted_for_the_public():
+    hidden = candidate("hidden", needs=frozenset({"legal"}), confidentiality="restricted")
+    legal = need(match(request("legal"), [hidden]), "legal")
+    assert legal.left_out == ()

@@ -240,3 +240,35 @@ def test_api_sign_out_clears_the_browser_too(client, demo):
                       headers={"X-CSRFToken": login.get_json()["csrf_token"]})  # fmt: skip
     assert out.status_code == 204
     assert out.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+
+
+def test_the_pages_say_what_a_rule_left_out(client, demo, app_store):
+    """Issue 19, item 4: a male survivor's shelter search on the caseworker page names the
+    women-only shelter left out and its distance; the public page says only how many and why."""
+    from tests import factories as f
+
+    org = f.organization(name="Refuge")
+    app_store.create("organization", org, "test")
+    place = f.location(org["id"], name="Maison", latitude=-1.645, longitude=29.22)
+    app_store.create("location", place, "test")
+    shelter = f.service(org["id"], [place["id"]], name="Refuge pour femmes", needs=["shelter"],
+                        eligibility={"sexes": ["female"]})  # fmt: skip
+    app_store.create("service", shelter, "test")
+    csrf = signed_in(client, app_store, "caseworker")
+    page = search_goma(client, csrf, needs=["shelter"], sex="male", hours="").get_data(as_text=True)
+    assert re.search(
+        r"Laissés de côté près d&#39;ici : \d+ — réservé à d&#39;autres personnes"
+        r" \(femmes ou hommes\)\. Le plus proche : [^<]+, à \d+,\d km\.",
+        page,
+    )
+    full = f.service(org["id"], [place["id"]], name="Refuge complet", needs=["shelter"],
+                     capacity={"available": 0, "total": 6,
+                               "updated_at": "2026-11-28T08:00:00+00:00"})  # fmt: skip
+    app_store.create("service", full, "test")
+    public = (
+        client.application.test_client()
+        .post("/", data={"place": "Goma", "needs": "shelter"})
+        .get_data(as_text=True)
+    )
+    assert "Laissés de côté près d&#39;ici : 1 — complet." in public
+    assert "Le plus proche :" not in public and "Refuge complet" not in public
