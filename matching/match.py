@@ -181,7 +181,7 @@ def _need_result(
     unmet = not selected and not remote
     if unmet:
         messages.append(Note("unmet", (("need", need),)))
-    left_out = _left_out(need, assessed, request, urgency)
+    left_out = _left_out(need, assessed, request, urgency, selected)
     return NeedResult(
         left_out=left_out,
         need=need,
@@ -204,13 +204,23 @@ the public must not learn that such a place exists."""
 
 
 def _left_out(
-    need: str, assessed: Sequence[Assessed], request: MatchRequest, urgency: Urgency | None
+    need: str,
+    assessed: Sequence[Assessed],
+    request: MatchRequest,
+    urgency: Urgency | None,
+    shown: Sequence[Recommendation],
 ) -> tuple[LeftOut, ...]:
-    """For each rule, the services in reach (within the distance, or covering the area)
-    meeting ``need`` that it left out; for staff, the nearest of them that has a point."""
+    """For each rule, the services with a point in reach meeting ``need`` that it left out,
+    no farther than the farthest result ``shown`` (every one in reach when fewer than
+    ``limit`` are shown: the places a survivor would have been sent to instead); for staff,
+    the nearest of them."""
+    cutoff = math.inf
+    if len(shown) >= request.limit:
+        cutoff = max(rec.distance_km or 0.0 for rec in shown) * (1 - 1e-4)
     found: dict[str, list[Assessed]] = {}
     for a in assessed:
-        if not (a.in_reach and need in a.candidate.needs) or a.passes(need):
+        near = a.has_point and a.in_reach and (a.distance_km or 0.0) < cutoff
+        if not (near and need in a.candidate.needs) or a.passes(need):
             continue
         rule = a.rejection or filters.need_rejection(
             a.candidate, need, urgency if need == URGENT_NEED else None, a.open_now
@@ -222,9 +232,8 @@ def _left_out(
         if rule not in found:
             continue
         nearest = None
-        placed = [a for a in found[rule] if a.distance_km is not None]
-        if request.audience == "staff" and placed:
-            first = min(placed, key=lambda a: (a.distance_km or 0.0, a.key))
+        if request.audience == "staff":
+            first = min(found[rule], key=lambda a: (a.distance_km or 0.0, a.key))
             nearest = explain.unexplained(first, (need,), request, None)
         out.append(LeftOut(rule, len(found[rule]), nearest))
     return tuple(out)
