@@ -36,20 +36,29 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize(
-    ("width", "lang", "said", "button"),
-    [
-        (360, "fr", "À Sake (position approximative)", "Chercher de l'aide"),
-        (1366, "en", "In Sake (approximate position)", "Search for help"),
-    ],
-)
-def test_an_approximate_position_is_said_as_such(open_page, width, lang, said, button):
+SCREENS = {"fr": (360, "Chercher de l'aide"), "en": (1366, "Search for help")}
+"""Language → the viewport width it is checked at, and the search button's label."""
+
+
+def _search_sake(open_page, lang: str, need: str):  # type: ignore[no-untyped-def]
+    """Pick Sake from the suggestions, tick ``need``, search; the results page."""
+    width, button = SCREENS[lang]
     page = open_page(viewport={"width": width, "height": 900})
     page.goto(f"/?lang={lang}")
     page.fill("#place", "Sake")
     page.locator("#suggestions button", has_text="Sake").first.click()
-    page.check("input[name=needs][value=medical]")
+    page.check(f"input[name=needs][value={need}]")
     page.get_by_role("button", name=button).click()
+    return page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("fr", "À Sake (position approximative)"), ("en", "In Sake (approximate position)")],
+)
+def test_an_approximate_position_is_said_as_such(open_page, lang, said):
+    page = _search_sake(open_page, lang, "medical")
+    width = SCREENS[lang][0]
     card = page.locator("article.card", has_text="Centre Amani (fictif)").first
     card.wait_for()
     text = card.inner_text()
@@ -76,19 +85,12 @@ def _full_shelter_near_sake(app) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    ("width", "lang", "said", "button"),
-    [
-        (360, "fr", "Laissés de côté près d'ici : 1 — complet.", "Chercher de l'aide"),
-        (1366, "en", "Left out nearby: 1 — full.", "Search for help"),
-    ],
+    ("lang", "said"),
+    [("fr", "Laissés de côté près d'ici : 1 — complet."), ("en", "Left out nearby: 1 — full.")],
 )
-def test_what_a_rule_left_out_is_said_without_naming_it(open_page, width, lang, said, button):
-    page = open_page(viewport={"width": width, "height": 900})
-    page.goto(f"/?lang={lang}")
-    page.fill("#place", "Sake")
-    page.locator("#suggestions button", has_text="Sake").first.click()
-    page.check("input[name=needs][value=shelter]")
-    page.get_by_role("button", name=button).click()
+def test_what_a_rule_left_out_is_said_without_naming_it(open_page, lang, said):
+    page = _search_sake(open_page, lang, "shelter")
+    width = SCREENS[lang][0]
     line = page.locator("p.left-out").first
     line.wait_for()
     assert line.inner_text() == said
