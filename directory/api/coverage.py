@@ -185,9 +185,9 @@ class Flows(MethodView):
     @blp.doc(responses={"200": {"description": "Referrals by month, small counts withheld."}})
     def get(self, args: dict[str, Any]) -> Response:
         """Referrals between organizations by month; counts 1–4 and any count they could be
-        worked out from are withheld (null). Empty until referrals are recorded."""
+        worked out from are withheld (null). Read from the referrals the workspace records."""
         snap = snapshot()
-        events = flows.referral_events()
+        events = flows.referral_events(get_store())
         graph = network.build_graph(snap, now())
         flow = flows.flow_table(events, [(e.source, e.target) for e in graph.edges])
         names = {i: o["name"] for i, o in snap.organizations.items()}

@@ -1,8 +1,8 @@
 """Referral flows between organizations by month, with small-cell suppression.
 
-Njia does not record individual referrals yet (they come with the caseworkers' workspace), so
-:func:`referral_events` has none to give; everything else works on any list of
-:class:`ReferralEvent` and is ready for them.
+:func:`referral_events` reads the referrals the caseworkers' workspace records (referring
+organization, receiving organization, month: nothing about the survivor); everything else works
+on any list of :class:`ReferralEvent`.
 
 The published table has a row per referral agreement (source → target) plus one row,
 :data:`OTHER`, for referrals outside any agreement, so the rows reveal nothing the agreements do
@@ -30,6 +30,8 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from directory.store.base import Store
 
 MIN_COUNT = 5
 OTHER = ("*", "*")
@@ -63,9 +65,22 @@ class FlowTable:
         return sum(1 for c in [*entries, self.total] if c is None)
 
 
-def referral_events() -> list[ReferralEvent]:
-    """Recorded referrals: none yet (Njia does not record individual referrals)."""
-    return []
+REFERRALS = "referral"
+"""The store's collection of the referrals the workspace records (:mod:`directory.referrals`)."""
+SCAN_LIMIT = 100_000
+
+
+def referral_events(store: Store) -> list[ReferralEvent]:
+    """The referrals recorded in the workspace, as (referring organization, receiving
+    organization, month). A referral made by someone without an organization (a coordinator)
+    has no source and is left out; closed referrals past their retention are already gone."""
+    return [
+        ReferralEvent(
+            doc["referring_organization_id"], doc["organization_id"], doc["created_at"][:7]
+        )
+        for doc in (r.doc for r in store.find_records(REFERRALS, limit=SCAN_LIMIT))
+        if doc.get("referring_organization_id")
+    ]
 
 
 def flow_table(

@@ -168,7 +168,7 @@ def network_page() -> str:
         unreferred=unreferred[:SHOWN],
         unreferred_total=len(unreferred),
         paths=[g for g in network.path_gaps(graph) if g.gap],
-        recorded=len(flows.referral_events()),
+        recorded=len(flows.referral_events(get_store())),
         target_label=target_label,
         area_name=area_name,
     )
