@@ -1,13 +1,17 @@
 """Offline DRC gazetteer: place search and reverse lookup over static seed data.
 
 The data (``seed_data/gazetteer/``, see its LICENCES.md) is about 14,000 named places from
-OpenStreetMap (2019) merged with GeoNames towns, the OCHA P-codes of the 26 provinces and 189
-territories and cities, a small alias table, and the DRC border. Nothing here touches the network,
-Flask or a database; a :class:`Gazetteer` is immutable once loaded and safe to share across threads.
+OpenStreetMap (2019) merged with GeoNames towns, the health areas and zones that healthsites.io
+facilities name, a hand-written table of city quarters, communes and displacement sites, the OCHA
+P-codes of the 26 provinces and 189 territories and cities, a small alias table, and the DRC
+border. Nothing here touches the network, Flask or a database; a :class:`Gazetteer` is immutable
+once loaded and safe to share across threads.
 
 Search is case- and accent-insensitive, matches prefixes, French/Bantu spelling variants
 ("Kitchanga"/"Kitshanga", "Bukavou"/"Bukavu") and typos, and ranks by match quality, then
-importance (kind, then population). Reverse lookup finds the nearest named place by a grid index.
+importance (kind, then population); each result says how it matched (:class:`Match`).
+:meth:`Gazetteer.resolve` decides whether typed text names one place surely enough to search from
+it without asking (see its docstring). Reverse lookup finds the nearest named place by a grid index.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geopy.distance import geodesic
@@ -32,15 +36,34 @@ from rapidfuzz.distance import OSA
 
 from directory.geo_parse import DrcOutline, parse_coordinates
 
-__all__ = ["Gazetteer", "Place", "distinct_labels", "get_gazetteer", "parse_coordinates"]
+__all__ = ["Gazetteer", "Match", "Place", "Resolution", "distinct_labels", "get_gazetteer"]
+__all__ += ["parse_coordinates"]
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "gazetteer"
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
-KINDS = ("city", "town", "village", "suburb", "quarter", "neighbourhood", "hamlet", "locality")
-KINDS += ("island", "isolated_dwelling", "farm")
+KINDS = ("city", "town", "commune", "health_zone", "village", "suburb", "quarter", "neighbourhood")
+KINDS += ("site", "health_area", "hamlet", "locality", "island", "isolated_dwelling", "farm")
+TOWN_KINDS = frozenset({"city", "town"})
+#: Parts of a city: a town does not outrank them ("Panzi" may be the Bukavu quarter), nor they
+#: a village ("Kasika" may be the Sud-Kivu village).
+CITY_PART_KINDS = frozenset({"commune", "suburb", "quarter", "neighbourhood", "site"})
+CITY_PART_KINDS |= {"health_area", "health_zone"}
 #: Match quality, best first. A place's quality is the best of all its names' matches.
 EXACT, ALTERNATE, VARIANT, PREFIX, WORD_PREFIX, FUZZY = 100, 96, 92, 85, 80, 70
+#: How a name matched, by quality: the levels of :class:`Match`.
+LEVELS = {EXACT: "exact", ALTERNATE: "alias", VARIANT: "variant", PREFIX: "prefix"}
+LEVELS |= {WORD_PREFIX: "word"}
+SURE_LEVELS = frozenset({"exact", "alias", "variant"})
+SAME_PLACE_KM = (
+    3.0  # two sure matches nearer than this are one place (OSM and GeoNames both list it)
+)
+CONTEXT_KM = 25.0  # "Ndosho, Goma": places this near Goma, or recorded as in it
+#: Words people add around a place name ("quartier Himbi", "camp de Bulengo", "Q. Katindo").
+QUALIFIERS = {"quartier", "qtier", "qrt", "q", "commune", "com", "cellule", "site", "sites", "camp"}
+QUALIFIERS |= {"ville", "cite", "village", "localite", "aire", "sante", "as", "zone", "zs", "de"}
+QUALIFIERS |= {"du", "des", "d", "la", "le", "les", "l", "deplaces", "idp", "mji", "kijiji"}
+QUALIFIERS |= {"mboka", "kartie", "katika", "na", "ya", "a", "in", "near", "pres"}
 _CELL_DEG = 0.25  # grid cell for nearest-place lookups (about 28 km)
 _CELL_KM_MIN = _CELL_DEG * 111.19 * math.cos(math.radians(14))  # narrowest cell side in the DRC
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -73,7 +96,10 @@ class Place:
     """A named place. ``place_id`` is stable: ``osm:<node id>`` or ``gn:<geonameid>``.
 
     ``territory_*`` is set only for the town that is a territory's seat or is itself a city
-    (ADM2); ``population`` is None when no source gives one.
+    (ADM2); ``population`` is None when no source gives one. ``within`` names the city a
+    quarter, commune, site or health area belongs to; ``approximate`` is true when the point
+    stands for the place only roughly (a health area at the middle of its facilities, a quarter
+    at its city's centre).
     """
 
     place_id: str
@@ -88,11 +114,55 @@ class Place:
     lon: float
     population: int | None
     alt_names: tuple[str, ...]
+    approximate: bool = False
+    within: str | None = None
 
     @property
     def label(self) -> str:
-        """Name with province, e.g. "Bukavu (Sud-Kivu)": 1,400 names occur more than once."""
+        """Name with city if any, then province: "Bukavu (Sud-Kivu)", "Ndosho (Goma, Nord-Kivu)".
+
+        1,400 names occur more than once.
+        """
+        if self.within and self.within != self.name:
+            return f"{self.name} ({self.within}, {self.province_name})"
         return f"{self.name} ({self.province_name})"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A place found for a query and how: ``level`` is one of
+
+    - ``exact``: the place's name, ignoring case, accents and punctuation;
+    - ``alias``: another name it is known by (historical, short, other language or spelling);
+    - ``variant``: a name spelt another common way (tsh/tch/ch, ou/u, w/u, dj/j, y/i, doubled
+      letters, spaces);
+    - ``prefix``: a name that begins with the query; ``word``: a later word of a name does;
+    - ``typo``: a name ``distance`` edits away (a letter added, missing, changed or two swapped).
+
+    Only the first three are *sure* enough to search from without asking.
+    """
+
+    place: Place
+    level: str
+    distance: int = 0
+
+    @property
+    def sure(self) -> bool:
+        return self.level in SURE_LEVELS
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What typed text names: ``place`` when sure, else None; ``choices`` to offer either way
+    (namesakes of a sure place, or the candidates of an unsure text); ``context`` is the city or
+    province the text named around the place ("Ndosho, Goma") or that the search was limited to.
+    """
+
+    text: str
+    place: Place | None
+    match: Match | None
+    choices: tuple[Match, ...]
+    context: str | None = None
 
 
 def distinct_labels(places: Iterable[Place]) -> list[str]:
@@ -265,11 +335,15 @@ class Gazetteer:
             self._rank[i] = position
         names = ((i, n, k == 0) for i, p in enumerate(places) for k, n in enumerate(_names(p)))
         self._names = _NameIndex(names)
-        self._grid = _Grid([(p.lat, p.lon) for p in places])
+        # Reverse lookup describes a point by surveyed places only: a quarter standing at its
+        # city's centre must not name the centre.
+        self._surveyed = [i for i, p in enumerate(places) if not p.approximate]
+        self._grid = _Grid([(places[i].lat, places[i].lon) for i in self._surveyed])
 
     @classmethod
     def load(cls, directory: Path) -> Gazetteer:
-        """Read ``admin_areas.csv``, ``places.csv.gz``, ``aliases.csv`` and the outline."""
+        """Read ``admin_areas.csv``, ``places.csv.gz``, ``health_places.csv``, ``quarters.csv``,
+        ``aliases.csv`` and the outline (LICENCES.md in that folder describes each)."""
         with open(directory / "admin_areas.csv", encoding="utf-8") as f:
             areas = {r["pcode"]: (r["name"], int(r["admin_level"])) for r in csv.DictReader(f)}
         aliases: dict[str, list[str]] = defaultdict(list)
@@ -279,6 +353,8 @@ class Gazetteer:
         with gzip.open(directory / "places.csv.gz", "rb") as raw:
             rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
         places = [_place(r, areas, aliases.get(r["place_id"], [])) for r in rows]
+        places += _health_places(directory / "health_places.csv", areas, places, aliases)
+        places += _quarters(directory / "quarters.csv", places)
         unknown = set(aliases) - {p.place_id for p in places}
         if unknown:
             raise ValueError(f"aliases.csv names unknown place ids: {sorted(unknown)}")
@@ -297,6 +373,10 @@ class Gazetteer:
         Raises ValueError when ``q`` is empty, has no letter or digit or exceeds 100 characters,
         or when ``limit`` is not within 1..50.
         """
+        return [m.place for m in self.matches(q, limit)]
+
+    def matches(self, q: str, limit: int = 10) -> list[Match]:
+        """The places of :meth:`search`, each with how it matched; raises like it."""
         if len(q) > MAX_QUERY_LENGTH:
             raise ValueError(f"q must be at most {MAX_QUERY_LENGTH} characters")
         nq = normalise(q)
@@ -314,7 +394,112 @@ class Gazetteer:
             if quality > best.get(i, 0):
                 best[i] = quality
         top = heapq.nsmallest(limit, best, key=lambda i: (-best[i], self._rank[i]))
-        return [self._places[i] for i in top]
+        return [_match(self._places[i], best[i]) for i in top]
+
+    def resolve(self, text: str, province: str | None = None) -> Resolution:
+        """The place ``text`` names, if sure; raises ValueError like :meth:`search`.
+
+        Sure means: an exact name, alias or spelling variant (never a prefix or a typo), and one
+        place once places under 3 km apart are taken as one and cities and towns outrank
+        namesake villages ("Goma" is the city, not the Kwango village) but not the quarters,
+        communes, sites and health areas of another city ("Panzi" is asked). Text may
+        name its city or province around the place, as people write it: "Ndosho, Goma",
+        "katindo goma", "Kalundu/Uvira"; words such as "quartier", "camp de", "site" are
+        ignored when the text without them is sure. With a city, only places within 25 km of it
+        (or recorded as in it) count; with a ``province`` P-code or a province in the text, only
+        that province's. Unsure text gets up to 8 choices: the candidates, or the named city.
+        """
+        readings = list(self._readings(text, province))
+        first: Resolution | None = None
+        for name, area, context in readings:
+            found = self._resolve_in(name, area, context)
+            if found.place is not None:
+                return found
+            if first is None or (not first.choices and found.choices):
+                first = found
+        assert first is not None
+        return first
+
+    def _readings(
+        self, text: str, province: str | None
+    ) -> Iterator[tuple[str, Callable[[Place], bool] | None, str | None]]:
+        """(name, area filter, context label) readings of typed text, most literal first."""
+        nq = normalise(text)
+        if len(text) > MAX_QUERY_LENGTH or not nq:
+            self.search(text)  # raises the documented ValueError
+        base = self._in_province(province) if province else None
+        base_label = self._areas[province][0] if province and province in self._areas else None
+        yield text, base, base_label
+        for name, where in _splits(text):
+            context = self._context(where)
+            if context is None:
+                continue
+            area, label = context
+            if base is not None:
+                area = _both(area, base)
+            yield name, area, label
+            stripped = _without_qualifiers(name)
+            if stripped and stripped != normalise(name):
+                yield stripped, area, label
+        stripped = _without_qualifiers(text)
+        if stripped and stripped != nq:
+            yield stripped, base, base_label
+
+    def _context(self, text: str) -> tuple[Callable[[Place], bool], str] | None:
+        """An area filter for text naming a city or town (surely) or a province; else None."""
+        nq = normalise(_without_qualifiers(text) or text)
+        for pcode, (name, level) in self._areas.items():
+            if level == 1 and spelling_key(normalise(name)) == spelling_key(nq):
+                return self._in_province(pcode), name
+        try:
+            found = [m for m in self.matches(nq, 10) if m.sure and m.place.kind in TOWN_KINDS]
+        except ValueError:
+            return None
+        towns = _distinct([m.place for m in found])
+        if len(towns) != 1:
+            return None
+        town = towns[0]
+
+        def near(place: Place) -> bool:
+            return (place.within == town.name and place.province_pcode == town.province_pcode) or (
+                haversine_km(place.lat, place.lon, town.lat, town.lon) <= CONTEXT_KM
+            )
+
+        return near, town.name
+
+    @staticmethod
+    def _in_province(pcode: str) -> Callable[[Place], bool]:
+        return lambda place: place.province_pcode == pcode
+
+    def _resolve_in(
+        self, name: str, area: Callable[[Place], bool] | None, context: str | None
+    ) -> Resolution:
+        try:
+            found = self.matches(name, MAX_LIMIT)
+        except ValueError:
+            found = []
+        if area is not None:
+            found = [m for m in found if area(m.place)]
+        sure = [m for m in found if m.sure]
+        towns = [m for m in sure if m.place.kind in TOWN_KINDS] or sure
+        if any(m.place.kind in CITY_PART_KINDS for m in sure):
+            towns = sure
+        distinct = _distinct_matches(towns)
+        if len(distinct) == 1:
+            best = distinct[0]
+            namesakes = [m for m in _distinct_matches(sure) if m.place != best.place]
+            return Resolution(name, best.place, best, tuple(namesakes[:CHOICES]), context)
+        choices = distinct or _distinct_matches(found)
+        if not choices and context is not None:
+            town = self._town_named(context)
+            choices = [Match(town, "context")] if town is not None else []
+        return Resolution(name, None, None, tuple(choices[:CHOICES]), context)
+
+    def _town_named(self, name: str) -> Place | None:
+        for m in self.matches(name, 10):
+            if m.sure and m.place.kind in TOWN_KINDS:
+                return m.place
+        return None
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
@@ -331,15 +516,17 @@ class Gazetteer:
     ) -> tuple[Place, float] | None:
         """The nearest place (of one of ``kinds`` if given) and its geodesic distance in km.
 
-        None when the point is outside the DRC (or no place is of the given kinds).
+        Only places at a surveyed point count (never an ``approximate`` one). None when the
+        point is outside the DRC (or no place is of the given kinds).
         """
         if not self.in_drc(lat, lon):
             return None
-        accept = None if kinds is None else (lambda i: self._places[i].kind in kinds)
+        surveyed = self._surveyed
+        accept = None if kinds is None else (lambda i: self._places[surveyed[i]].kind in kinds)
         found = self._grid.nearest(lat, lon, accept)
         if found is None:
             return None
-        place = self._places[found[0]]
+        place = self._places[surveyed[found[0]]]
         return place, geodesic((lat, lon), (place.lat, place.lon)).km
 
     def area_pcodes(self, lat: float, lon: float) -> frozenset[str]:
@@ -347,9 +534,65 @@ class Gazetteer:
         found = self.nearest(lat, lon)
         return frozenset() if found is None else frozenset({found[0].province_pcode})
 
+    def towns(self, province: str) -> list[Place]:
+        """The cities and towns of a province, most important first."""
+        towns = [p for p in self._places if p.province_pcode == province and p.kind in TOWN_KINDS]
+        return sorted(towns, key=_importance)
+
     def provinces(self) -> list[tuple[str, str]]:
         """(P-code, name) of the 26 provinces, by P-code."""
         return sorted((pc, name) for pc, (name, level) in self._areas.items() if level == 1)
+
+
+CHOICES = 8
+_SEPARATORS = re.compile(r"\s*[,;/(|]\s*|\s+-\s+|\)")
+
+
+def _match(place: Place, quality: int) -> Match:
+    if quality in LEVELS:
+        return Match(place, LEVELS[quality])
+    return Match(place, "typo", (FUZZY - quality) // 5)
+
+
+def _splits(text: str) -> Iterator[tuple[str, str]]:
+    """(name, where) readings: "Ndosho, Goma", "Goma/Ndosho", then "ndosho goma", "goma ndosho"."""
+    parts = [p for p in _SEPARATORS.split(text) if p.strip()]
+    if len(parts) > 1:
+        yield " ".join(parts[:-1]), parts[-1]
+        yield " ".join(parts[1:]), parts[0]
+        return
+    words = text.split()
+    for size in (1, 2):
+        if len(words) > size:
+            yield " ".join(words[:-size]), " ".join(words[-size:])
+            yield " ".join(words[size:]), " ".join(words[:size])
+
+
+def _without_qualifiers(text: str) -> str:
+    """Normalised text without the words of :data:`QUALIFIERS` ("quartier de Himbi": "himbi")."""
+    return " ".join(w for w in normalise(text).split() if w not in QUALIFIERS)
+
+
+def _both(a: Callable[[Place], bool], b: Callable[[Place], bool]) -> Callable[[Place], bool]:
+    return lambda place: a(place) and b(place)
+
+
+def _distinct(places: Iterable[Place]) -> list[Place]:
+    """The places, dropping any under :data:`SAME_PLACE_KM` from one kept before it."""
+    kept: list[Place] = []
+    for place in places:
+        if all(haversine_km(place.lat, place.lon, k.lat, k.lon) > SAME_PLACE_KM for k in kept):
+            kept.append(place)
+    return kept
+
+
+def _distinct_matches(found: Iterable[Match]) -> list[Match]:
+    kept: list[Match] = []
+    for m in found:
+        p = m.place
+        if all(haversine_km(p.lat, p.lon, k.place.lat, k.place.lon) > SAME_PLACE_KM for k in kept):
+            kept.append(m)
+    return kept
 
 
 def _names(place: Place) -> tuple[str, ...]:
@@ -378,6 +621,55 @@ def _place(row: dict[str, str], areas: dict[str, tuple[str, int]], aliases: list
         population=int(row["population"]) if row["population"] else None,
         alt_names=tuple(dict.fromkeys(aliases + alt)),
     )
+
+
+WITHIN_KM = 15.0  # a health area belongs to the nearest city or town this near
+
+
+def _health_places(
+    path: Path,
+    areas: dict[str, tuple[str, int]],
+    places: list[Place],
+    aliases: dict[str, list[str]],
+) -> list[Place]:
+    """Health areas and zones (approximate points), each within its nearest town if close."""
+    towns = [p for p in places if p.kind in TOWN_KINDS]
+    found = []
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            place = _place(row, areas, aliases.get(row["place_id"], []))
+            near = min(towns, key=lambda t: haversine_km(t.lat, t.lon, place.lat, place.lon))
+            close = haversine_km(near.lat, near.lon, place.lat, place.lon) <= WITHIN_KM
+            found.append(replace(place, approximate=True, within=near.name if close else None))
+    return found
+
+
+def _quarters(path: Path, places: list[Place]) -> list[Place]:
+    """The hand-written quarters, communes and sites, at their city's (or ``at``) point.
+
+    A row is skipped when a place of the same name (or spelling) already lies within 15 km of
+    its city: the data has it at a better point.
+    """
+    by_id = {p.place_id: p for p in places}
+    keys: dict[str, list[Place]] = defaultdict(list)
+    for p in places:
+        keys[spelling_key(normalise(p.name))].append(p)
+    found = []
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            city = by_id[row["city_id"]]
+            key = spelling_key(normalise(row["name"]))
+            if any(haversine_km(p.lat, p.lon, city.lat, city.lon) <= WITHIN_KM for p in keys[key]):
+                continue
+            at = by_id[row["at"]] if row["at"] else city
+            alt = tuple(row["alt_names"].split("|")) if row["alt_names"] else ()
+            place_id = f"q:{row['city_id']}:{normalise(row['name']).replace(' ', '-')}"
+            found.append(replace(
+                city, place_id=place_id, name=row["name"], kind=row["kind"], lat=at.lat,
+                lon=at.lon, territory_name=None, territory_pcode=None, population=None,
+                alt_names=alt, approximate=True, within=city.name,
+            ))  # fmt: skip
+    return found
 
 
 def _check_point(lat: float, lon: float) -> None:

@@ -88,7 +88,9 @@ def territory_locator() -> TerritoryLocator:
 
 @functools.cache
 def coverage_places() -> tuple[CoveragePlace, ...]:
-    """Every place of the shipped gazetteer, in its file order (once per process)."""
+    """Every settlement of the shipped gazetteer at a surveyed point, in its file order (once per
+    process): health areas, hand-written quarters and sites (``approximate``) are names for
+    searching, not settlements to count."""
     locator = territory_locator()
     return tuple(
         CoveragePlace(
@@ -102,6 +104,7 @@ def coverage_places() -> tuple[CoveragePlace, ...]:
             lon=p.lon,
         )
         for p in get_gazetteer()
+        if not p.approximate
     )
 
 

@@ -5,6 +5,7 @@ The application never runs it; it reads only the files this script writes.
 
     python seed_data/gazetteer/build_gazetteer.py places  SHARED_DRC_DATA_DIR
     python seed_data/gazetteer/build_gazetteer.py outline   # needs timezonefinder + shapely
+    python seed_data/gazetteer/build_gazetteer.py health  SHARED_DRC_DATA_DIR
 
 ``places`` (standard library only) writes ``places.csv.gz`` and ``admin_areas.csv``:
 
@@ -20,6 +21,10 @@ The application never runs it; it reads only the files this script writes.
   ``city`` (>= 100,000) by the recorded population;
 - a territory (OCHA ADM2) is assigned only to the city or town that bears the territory's name
   in the same province (the territory's seat, or the city that is itself an ADM2); else none.
+
+``health`` (standard library only) writes ``health_places.csv``: the health areas (*aires de
+santé*) and health zones the healthsites.io facilities name, each at the median point of its
+facilities and marked approximate (see :func:`build_health_places`).
 
 ``outline`` writes ``drc_outline.geojson.gz``: the union of the Africa/Kinshasa and
 Africa/Lubumbashi zones of timezone-boundary-builder (as packaged in timezonefinder-data), which
@@ -279,9 +284,118 @@ def build_outline() -> None:
     print(f"wrote outline with {shapely.get_num_coordinates(outline)} vertices")
 
 
+HEALTH_CENTRE = re.compile(r"^(?:centre de sant[eé]|cs)\s+(?:de la |de l'|de |du |d')?(.+)$", re.I)
+#: Words that show a health centre's name is the facility's own, not its health area's.
+NOT_AN_AREA = {"et", "la", "le", "les", "de", "du", "des", "l", "d", "saint", "sainte", "st", "ste"}
+NOT_AN_AREA |= {"maternite", "reference", "communautaire", "medical", "medicale", "medicalise"}
+NOT_AN_AREA |= {"dieu", "grace", "paix", "foi", "famille", "croix", "rouge", "espoir", "mon", "ma"}
+NOT_AN_AREA |= {"bon", "bonne", "mere", "vie", "urbain", "clinique", "centre", "hopital", "tout"}
+NOT_AN_AREA |= {"dentaire", "buco", "cst", "dans", "pour", "chretienne", "divine", "merveilles"}
+AREA_SPREAD_KM = 8.0  # a health area's facilities lie within this of their median point
+ZONE_SPREAD_KM = 30.0  # a health zone's (about 100,000 to 300,000 people)
+SAME_AREA_KM = 5.0
+
+
+def area_named_by(facility: dict) -> str | None:
+    """The health area a facility names: its ``is_in_health_area``, or the X of "Centre de santé
+    X" when X reads as a place name (at most three words, none of :data:`NOT_AN_AREA`).
+
+    In the DRC an *aire de santé* is served by one health centre, which bears its name. Only
+    centres that a health-system survey recorded (a ``source`` such as OMS-DSNIS or MSF survey)
+    or that are public count: Kinshasa's unsourced "Centre de santé Jésus Guéri" are private
+    clinics. The word list keeps out names such as "Centre de santé La Grâce".
+    """
+    if facility["is_in_health_area"].strip():
+        return facility["is_in_health_area"].strip()
+    surveyed = facility["source"].strip() or facility["operator_type"] in ("public", "government")
+    found = HEALTH_CENTRE.match(facility["name"].strip()) if surveyed else None
+    if not found:
+        return None
+    name = found.group(1).strip()
+    words = norm(name).split()
+    if not words or len(words) > 3 or set(words) & NOT_AN_AREA or not words[0][0].isalpha():
+        return None
+    if name.isupper() and len(name) <= 5:
+        return None  # an acronym (CCLK, OMECO)
+    return name.title() if name.isupper() else name
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def group_points(named: list[tuple[str, dict]], spread_km: float) -> list[dict]:
+    """Facilities grouped by area name and nearness (``2 * spread_km``): one group per area, at
+    its median point; a facility farther than ``spread_km`` from it is dropped as misplaced."""
+    groups: list[dict] = []
+    for name, facility in named:
+        point = (float(facility["lat"]), float(facility["lon"]))
+        for g in groups:
+            if norm(g["name"]) == norm(name) and km(g["seed"], point) <= spread_km * 2:
+                g["facilities"].append((point, facility))
+                break
+        else:
+            groups.append({"name": name, "seed": point, "facilities": [(point, facility)]})
+    for g in groups:
+        centre = (median([p[0] for p, _ in g["facilities"]]),
+                  median([p[1] for p, _ in g["facilities"]]))  # fmt: skip
+        g["facilities"] = [(p, f) for p, f in g["facilities"] if km(p, centre) <= spread_km]
+        g["lat"], g["lon"] = centre
+    return [g for g in groups if g["facilities"]]
+
+
+def health_place_row(g: dict, kind: str) -> dict:
+    facilities = [f for _, f in g["facilities"]]
+    votes: dict[str, int] = {}
+    for f in facilities:
+        votes[f["adm1_pcode_approx"]] = votes.get(f["adm1_pcode_approx"], 0) + 1
+    province = max(sorted(votes), key=votes.__getitem__)
+    slug = re.sub(r" ", "-", norm(g["name"]))
+    return {
+        "place_id": f"hs:{kind.split('_')[1]}:{province}:{slug}:{round(g['lat'], 2)}",
+        "name": g["name"], "kind": kind, "province_pcode": province, "territory_pcode": "",
+        "tz": facilities[0]["tz"], "lat": round(g["lat"], 6), "lon": round(g["lon"], 6),
+        "population": "", "alt_names": "", "facilities": len(facilities),
+    }  # fmt: skip
+
+
+def build_health_places(src: Path) -> None:
+    """Health areas and zones named by healthsites.io facilities, not already OSM places.
+
+    An area is dropped when an OSM place of the same name (or spelling) lies within 5 km: the
+    gazetteer already has it, at a surveyed point.
+    """
+    with open(src / "facilities/cod_healthsites_2020.csv", encoding="utf-8") as f:
+        facilities = [r for r in csv.DictReader(f) if r["lat"] and r["adm1_pcode_approx"]]
+    areas = group_points([(a, f) for f in facilities if (a := area_named_by(f))], AREA_SPREAD_KM)
+    zones = group_points([(f["is_in_health_zone"].strip(), f) for f in facilities
+                          if f["is_in_health_zone"].strip()], ZONE_SPREAD_KM)  # fmt: skip
+    osm = read_osm(src)
+    by_name: dict[str, list[tuple[float, float]]] = {}
+    for p in osm:
+        by_name.setdefault(norm(p["name"]), []).append((p["lat"], p["lon"]))
+    rows = []
+    for kind, groups in (("health_zone", zones), ("health_area", areas)):
+        for g in groups:
+            known = by_name.get(norm(g["name"]), [])
+            if any(km(point, (g["lat"], g["lon"])) <= SAME_AREA_KM for point in known):
+                continue
+            rows.append(health_place_row(g, kind))
+    rows.sort(key=lambda r: (r["province_pcode"], r["kind"], norm(r["name"]), r["place_id"]))
+    with open(HERE / "health_places.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} health areas and zones ({len(areas)} areas, {len(zones)} zones)")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["places"]:
         build_places(Path(sys.argv[2]))
+    elif sys.argv[1:2] == ["health"]:
+        build_health_places(Path(sys.argv[2]))
     elif sys.argv[1:2] == ["outline"]:
         build_outline()
     else:

@@ -77,7 +77,7 @@ def test_grid_nearest_equals_brute_force(gazetteer, lat, lon):
         assert not gazetteer.in_drc(lat, lon)
         return
     place, km = found
-    best = min(haversine_km(lat, lon, p.lat, p.lon) for p in gazetteer)
+    best = min(haversine_km(lat, lon, p.lat, p.lon) for p in gazetteer if not p.approximate)
     assert haversine_km(lat, lon, place.lat, place.lon) == pytest.approx(best)
     assert km == pytest.approx(best, rel=0.01)
 
@@ -108,3 +108,10 @@ def test_works_with_the_network_unplugged(monkeypatch):
     gazetteer = Gazetteer.load(SEED_DIR)
     assert gazetteer.search("bukavu")[0].name == "Bukavu"
     assert gazetteer.nearest(*GOMA)[0].province_pcode == "CD61"
+
+
+def test_a_point_is_never_described_by_an_approximate_place(gazetteer):
+    """A quarter standing at its city's centre must not name the centre."""
+    bukavu = gazetteer.resolve("Bukavu").place
+    found = gazetteer.nearest(bukavu.lat, bukavu.lon)
+    assert found is not None and found[0].name == "Bukavu" and not found[0].approximate
