@@ -39,6 +39,7 @@ def _page_globals() -> dict[str, Any]:
         "words": wording,
         "need_codes": list(get_taxonomy().needs),
         "when_choices": search.WHEN_CHOICES,
+        "province_choices": search.province_choices,
     }
 
 

@@ -10,7 +10,11 @@ Where the search happens, in order of precedence:
 2. ``place_id`` (set by the typeahead or a previous answer) when the typed text is empty or
    still that place's label;
 3. ``lat`` and ``lon`` (from "use my location") when no place name is typed;
-4. the typed text: coordinates ("-1.67, 29.22") or a place name, best match first.
+4. the typed text: coordinates ("-1.67, 29.22") or a place name, within the chosen
+   ``province`` if any. A name is used only when the gazetteer is sure of it
+   (:meth:`directory.gazetteer.Gazetteer.resolve`: an exact name, alias or spelling variant of
+   one place); otherwise :class:`PlaceChoice` says so and offers the candidates. Never a guess.
+5. no text but a ``province``: the province's towns are offered.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from matching.match import HOTLINE_NEEDS
 COMPLAINT = "complaint"
 MAX_PLACE_TEXT = 100
 ALTERNATIVES = 4
+TOWN_CHOICES = 8
 KINSHASA = (-4.32, 15.31)
 WHEN_CHOICES = {
     "3d": (0.0, lazy_gettext("Il y a moins de 3 jours (72 heures)")),
@@ -56,6 +61,14 @@ class FormError(ValueError):
         self.message = message
 
 
+class PlaceChoice(FormError):
+    """The typed place is not sure: ``choices`` are (place id, label) to pick from."""
+
+    def __init__(self, message: str, choices: tuple[tuple[str, str], ...]) -> None:
+        super().__init__("place", message)
+        self.choices = choices
+
+
 @dataclass
 class SearchForm:
     """What the public form sends. Every field is optional; :meth:`read` never raises."""
@@ -63,6 +76,7 @@ class SearchForm:
     place: str = ""
     place_id: str = ""
     choose_place: str = ""
+    province: str = ""
     lat: float | None = None
     lon: float | None = None
     needs: list[str] = field(default_factory=list)
@@ -79,11 +93,17 @@ class SearchForm:
             place=" ".join(form.get("place", "").split())[:MAX_PLACE_TEXT],
             place_id=form.get("place_id", "")[:40],
             choose_place=form.get("choose_place", "")[:40],
+            province=_province(form.get("province", "")),
             lat=_rounded(form.get("lat"), 90),
             lon=_rounded(form.get("lon"), 180),
             needs=needs,
             when=when if when in WHEN_CHOICES else "",
         )
+
+
+def _province(value: str) -> str:
+    """A province P-code the gazetteer knows, else empty."""
+    return value if value in dict(get_gazetteer().provinces()) else ""
 
 
 def _rounded(value: str | None, bound: float) -> float | None:
@@ -107,6 +127,8 @@ class Where:
     place_id: str = ""
     from_device: bool = False
     alternatives: tuple[tuple[str, str], ...] = ()
+    approximate: bool = False
+    """The place's point stands for it only roughly (a quarter at its city's centre)."""
 
 
 def resolve(form: SearchForm) -> Where:
@@ -120,6 +142,9 @@ def resolve(form: SearchForm) -> Where:
         return _at_place(previous)
     if not form.place and form.lat is not None and form.lon is not None:
         return _at_point(form.lat, form.lon, from_device=True)
+    if not form.place and form.province:
+        raise PlaceChoice(gettext("Choisissez votre ville, ou tapez le nom de votre quartier."),
+                          _towns_of(form.province))  # fmt: skip
     if not form.place:
         raise FormError("place", gettext("Indiquez un lieu, ou utilisez votre position."))
     if any(ch.isdigit() for ch in form.place):
@@ -129,7 +154,7 @@ def resolve(form: SearchForm) -> Where:
             pass
         else:
             return _at_point(round(lat, 2), round(lon, 2), from_device=False)
-    return _by_name(form.place)
+    return _by_name(form.place, form.province or None)
 
 
 def _names_place(text: str, place: Place) -> bool:
@@ -149,6 +174,10 @@ KIND_WORDS = {
     "island": lazy_gettext("île"),
     "isolated_dwelling": lazy_gettext("habitation isolée"),
     "farm": lazy_gettext("ferme"),
+    "commune": lazy_gettext("commune"),
+    "site": lazy_gettext("site de déplacés"),
+    "health_area": lazy_gettext("aire de santé"),
+    "health_zone": lazy_gettext("zone de santé"),
 }
 
 
@@ -178,7 +207,8 @@ def _with_point(place: Place) -> str:
 
 def _at_place(place: Place, alternatives: tuple[tuple[str, str], ...] = ()) -> Where:
     point = Point(place.lat, place.lon, frozenset({place.province_pcode}), place.tz)
-    return Where(point, place.label, place.place_id, alternatives=alternatives)
+    return Where(point, place.label, place.place_id, alternatives=alternatives,
+                 approximate=place.approximate)  # fmt: skip
 
 
 def _at_point(lat: float, lon: float, from_device: bool) -> Where:
@@ -188,22 +218,37 @@ def _at_point(lat: float, lon: float, from_device: bool) -> Where:
     return Where(point, label, from_device=from_device)
 
 
-def _by_name(text: str) -> Where:
+def _by_name(text: str, province: str | None) -> Where:
+    """The place the text surely names (namesakes offered), else :class:`PlaceChoice`."""
     try:
-        places = get_gazetteer().search(text, ALTERNATIVES + 1)
+        found = get_gazetteer().resolve(text, province)
     except ValueError:
-        places = []
-    if not places:
-        raise FormError(
-            "place", gettext("Lieu introuvable : vérifiez l'orthographe ou essayez une ville.")
-        )
-    labels = place_labels(places)
-    others = [(p, label) for p, label in zip(places[1:], labels[1:], strict=True)]
-    typed = normalise(text)
-    if normalise(places[0].name).startswith(typed):
-        # The name was typed (or begun) correctly: offer only places of the same name.
-        others = [(p, label) for p, label in others if normalise(p.name).startswith(typed)]
-    return _at_place(places[0], tuple((p.place_id, label) for p, label in others))
+        found = None
+    if found is None or (found.place is None and not found.choices):
+        raise PlaceChoice(gettext("Lieu introuvable : vérifiez l'orthographe, choisissez votre "
+                                  "province, ou utilisez votre position."), ())  # fmt: skip
+    choices = [m.place for m in found.choices]
+    if found.place is None:
+        labels = place_labels(choices)
+        raise PlaceChoice(
+            gettext("Nous ne savons pas avec certitude où est « %(text)s ». Choisissez :",
+                    text=text),
+            tuple((p.place_id, label) for p, label in zip(choices, labels, strict=True)),
+        )  # fmt: skip
+    labels = place_labels([found.place, *choices])[1:]
+    others = tuple((p.place_id, label) for p, label in zip(choices, labels, strict=True))
+    return _at_place(found.place, others[:ALTERNATIVES])
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """(P-code, name) of the 26 provinces, by name."""
+    return sorted(get_gazetteer().provinces(), key=lambda item: normalise(item[1]))
+
+
+def _towns_of(province: str) -> tuple[tuple[str, str], ...]:
+    """The largest towns of a province, to choose from."""
+    towns = [p for p in get_gazetteer().towns(province)][:TOWN_CHOICES]
+    return tuple((p.place_id, label) for p, label in zip(towns, place_labels(towns), strict=True))
 
 
 def shown_form(form: SearchForm, where: Where) -> SearchForm:

@@ -35,9 +35,10 @@
   }
 
   function submit(form, submitter) {
-    var button = form.querySelector("[type=submit]");
-    if (button) { button.disabled = true; button.textContent = button.getAttribute("data-busy") || button.textContent; }
+    /* The body first: a disabled submitter (a place choice) would be left out of it. */
     var body = new URLSearchParams(submitter ? new FormData(form, submitter) : new FormData(form));
+    var button = form.querySelector("[data-busy]");
+    if (button) { button.disabled = true; button.textContent = button.getAttribute("data-busy") || button.textContent; }
     load(form.action, { method: "POST", body: body }, false, function () { form.submit(); });
   }
 

@@ -22,7 +22,8 @@ from directory.pages.search import FormError, SearchForm
 from directory.taxonomy import get_taxonomy
 
 SEARCH_FIELDS = frozenset({
-    "csrf_token", "lang", "place", "place_id", "choose_place", "lat", "lon", "needs", "hours",
+    "csrf_token", "lang", "place", "place_id", "choose_place", "province", "lat", "lon", "needs",
+    "hours",
     "age", "age_group", "sex", "languages", "accessibility", "mode", "max_distance_km",
 })  # fmt: skip
 """Every field the search form sends; anything else is refused (422)."""

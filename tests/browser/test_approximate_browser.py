@@ -1,7 +1,8 @@
 """Issue 19 in real headless Chromium, on a phone (360 px) and a laptop (1366 px), in French
 and in English: a service whose point was taken from a place name reads "À Sake (position
 approximative)", never "0 km" (item 5); a shelter left out because it is full is said in
-plain words, without its name (item 4)."""
+plain words, without its name (item 4); a place typed with a typo is asked, never guessed, and
+the chosen quarter is searched from at an approximate position (item 1)."""
 
 from __future__ import annotations
 
@@ -97,3 +98,30 @@ def test_what_a_rule_left_out_is_said_without_naming_it(open_page, lang, said):
     assert "Refuge plein" not in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"left-out-{width}px-{lang}")
+
+
+CHOICE = {
+    "fr": ("Nous ne savons pas avec certitude", "Position approximative"),
+    "en": ("We are not sure where", "Approximate position"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unsure_place_offers_choices_and_the_choice_searches_there(open_page, lang):
+    width, button = SCREENS[lang]
+    asked, approximate = CHOICE[lang]
+    page = open_page(viewport={"width": width, "height": 900})
+    page.goto(f"/?lang={lang}")
+    page.fill("#place", "Ndoshi")
+    page.check("input[name=needs][value=medical]")
+    page.get_by_role("button", name=button).click()
+    page.locator("#form-error").wait_for()
+    assert asked in page.inner_text("#form-error")
+    assert page.locator("select#province").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"place-choice-{width}px-{lang}")
+    page.locator(".place-choices").get_by_role("button", name="Ndosho (Goma, Nord-Kivu)").click()
+    page.locator("h1", has_text="Ndosho (Goma, Nord-Kivu)").wait_for()
+    assert approximate in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"place-chosen-{width}px-{lang}")

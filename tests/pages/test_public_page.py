@@ -176,3 +176,40 @@ def test_every_result_says_when_it_was_verified_or_to_call_first(web):
             "Dernière vérification :" in card or "non vérifiées" in card or "Vérifié il y a" in card
         )
         assert said, card[:200]
+
+
+def test_an_unsure_place_is_asked_with_its_choices_never_guessed(web):
+    """ "Ndosho" once became Fotsho, 1,061 km away; a typo of it is now asked, not guessed."""
+    page = _search(web, place="Ndoshi")
+    html = _text(page)
+    assert page.status_code == 422 and "Nous ne savons pas avec certitude où est" in html
+    assert "Ndosho (Goma, Nord-Kivu)" in html and GOMA_RAPE_CARE not in html
+    assert 'name="province"' in html and "Utiliser ma position" in html
+    place_id = re.search(r'name="choose_place" value="([^"]+)"[^>]*>Ndosho \(', html)[1]
+    chosen = _text(_search(web, place="Ndoshi", choose_place=place_id))
+    assert "Services près de Ndosho (Goma, Nord-Kivu)" in chosen and GOMA_RAPE_CARE in chosen
+    assert "Position approximative" in chosen
+
+
+@pytest.mark.parametrize("typed", ["Ndosho", "quartier Himbi", "katindo goma", "Kyeshero, Goma"])
+def test_goma_quarters_search_from_goma_with_an_approximate_position(web, typed):
+    html = _text(_search(web, place=typed))
+    assert "(Goma, Nord-Kivu)" in html and GOMA_RAPE_CARE in html
+    assert "Position approximative" in html and "Fotsho" not in html
+
+
+def test_a_place_with_namesakes_of_equal_rank_is_asked(web):
+    html = _text(_search(web, place="Panzi"))
+    assert "Panzi (Bukavu, Sud-Kivu)" in html and "Services près de" not in html
+
+
+def test_a_province_narrows_the_name_and_alone_offers_its_towns(web):
+    html = _text(_search(web, place="Goma", province="CD31"))
+    assert "Services près de Goma (Kwango)" in html
+    towns = _search(web, place="", province="CD61")
+    html = _text(towns)
+    assert towns.status_code == 422 and "Choisissez votre ville" in html
+    assert re.search(r'name="choose_place" value="osm:60715164"[^>]*>Goma \(', html)
+    assert '<option value="CD61" selected>' in html
+    ignored = _text(_search(web, place="Goma", province="CD99"))  # not a province: ignored
+    assert "Services près de Goma (Nord-Kivu)" in ignored

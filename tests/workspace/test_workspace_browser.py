@@ -136,3 +136,21 @@ def test_place_suggestions_work_for_a_signed_in_caseworker(staff_page: Any) -> N
     page.get_by_role("button", name="Goma (Nord-Kivu)").click()
     assert page.input_value("input[name=place_id]")
     assert page.input_value("#place") == "Goma (Nord-Kivu)"
+
+
+def test_an_unsure_place_is_asked_and_a_choice_searches_there(staff_page: Any) -> None:
+    """Issue 19: a typo is never taken for a place; the caseworker picks from the choices."""
+    page = staff_page
+    _sign_in(page)
+    page.fill("#place", "Ndoshi")
+    page.check("input[name=needs][value=medical]")
+    page.get_by_role("button", name="Chercher").click()
+    page.locator("#form-error").wait_for()
+    assert "Nous ne savons pas avec certitude" in page.inner_text("#form-error")
+    assert page.locator("select#province").is_visible()
+    page.locator(".place-choices").get_by_role("button", name="Ndosho (Goma, Nord-Kivu)").click()
+    heading = page.get_by_role("heading", name="Services près de Ndosho (Goma, Nord-Kivu)")
+    heading.wait_for()
+    assert "Position approximative" in page.inner_text("main")
+    assert GOMA_HOSPITAL in page.inner_text("main")
+    screenshot(page, "workspace-place-choice")

@@ -272,3 +272,15 @@ def test_the_pages_say_what_a_rule_left_out(client, demo, app_store):
     )
     assert "Laissés de côté près d&#39;ici : 1 — complet." in public
     assert "Le plus proche :" not in public and "Refuge complet" not in public
+
+
+def test_the_caseworker_form_asks_for_an_unsure_place_and_takes_a_province(client, demo):
+    csrf = signed_in(client, demo, "caseworker")
+    asked = search_goma(client, csrf, place="Ndoshi")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 422 and "Nous ne savons pas avec certitude" in html
+    assert "Ndosho (Goma, Nord-Kivu)" in html and GOMA_HOSPITAL not in html
+    found = search_goma(client, csrf, place="Ndosho, Goma", province="CD61")
+    html = found.get_data(as_text=True)
+    assert found.status_code == 200 and "Services près de Ndosho (Goma, Nord-Kivu)" in html
+    assert "Position approximative" in html and GOMA_HOSPITAL in html
