@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from directory.auth import access
-from directory.gazetteer import Place, distinct_labels, get_gazetteer
+from directory.gazetteer import Match, Place, distinct_labels, get_gazetteer
 from directory.geo_parse import OnlineGeocoder
 from directory.limits import search_limit
 from directory.schemas import StrictSchema
@@ -28,6 +28,7 @@ blp = Blueprint(
 class PlaceSearchArgs(StrictSchema):
     q = fields.String(required=True, validate=validate.Length(min=1, max=100))
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+    province = fields.String(validate=validate.Regexp(r"^CD\d{2}$"))
 
 
 class PointArgs(StrictSchema):
@@ -53,6 +54,17 @@ def place_json(place: Place, label: str | None = None) -> dict[str, Any]:
         "latitude": place.lat,
         "longitude": place.lon,
         "population": place.population,
+        "approximate": place.approximate,
+        "within": place.within,
+    }
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    """How a place matched the query (see :class:`directory.gazetteer.Match`)."""
+    return {
+        "level": match.level,
+        "distance": match.distance if match.level == "typo" else None,
+        "sure": match.sure,
     }
 
 
@@ -63,14 +75,36 @@ class Search(MethodView):
     @blp.arguments(PlaceSearchArgs, location="query", unknown=RAISE)
     @blp.doc(responses={"200": {"description": "Matching places, best first."}})
     def get(self, args: dict[str, Any]) -> Response:
-        """Search places by name: accents, case, prefixes, common spellings and typos."""
+        """Search places by name: accents, case, prefixes, common spellings and typos.
+
+        Each item says how it matched (``match.level``: exact, alias, variant, prefix, word,
+        typo with ``match.distance`` edits). ``resolved`` is the id of the place Njia's own
+        pages would search from without asking ("Ndosho", "Katindo, Goma"), or null when the
+        text is not sure: a typo, a prefix, or namesakes; then show the items as choices.
+        """
+        gazetteer = get_gazetteer()
+        province = args.get("province")
+        if province is not None and province not in dict(gazetteer.provinces()):
+            abort(422, description="province: not a province P-code")
         try:
-            places = get_gazetteer().search(args["q"], args["limit"])
+            found = gazetteer.matches(args["q"], args["limit"])
+            resolution = gazetteer.resolve(args["q"], province)
         except ValueError as exc:
             abort(422, description=str(exc))
-        labels = distinct_labels(places)
-        items = [place_json(p, label) for p, label in zip(places, labels, strict=True)]
-        return jsonify(items=items or online_places(args["q"], args["limit"]))
+        if province is not None:
+            found = [m for m in found if m.place.province_pcode == province]
+        if resolution.place is not None and resolution.match is not None:
+            rest = [m for m in found if m.place != resolution.place]
+            found = [resolution.match, *rest][: args["limit"]]
+        labels = distinct_labels([m.place for m in found])
+        items = [
+            place_json(m.place, label) | {"match": match_json(m)}
+            for m, label in zip(found, labels, strict=True)
+        ]
+        resolved = resolution.place.place_id if resolution.place else None
+        if not items:
+            items = online_places(args["q"], args["limit"])
+        return jsonify(items=items, resolved=resolved)
 
 
 @blp.route("/nearest")
@@ -121,7 +155,8 @@ def online_places(q: str, limit: int) -> list[dict[str, Any]]:
             "id": None, "name": name, "label": name, "kind": "online", "source": "online",
             "province": {"pcode": province.province_pcode, "name": province.province_name},
             "territory": None, "tz": province.tz, "latitude": lat, "longitude": lon,
-            "population": None,
+            "population": None, "approximate": False, "within": None,
+            "match": {"level": "online", "distance": None, "sure": False},
         })  # fmt: skip
     return items
 

@@ -114,3 +114,24 @@ def test_online_geocoder_is_off_by_default_and_a_fallback_when_on(client):
     assert calls[0][1]["country_codes"] == "cd"
     _search(client, "goma")
     assert len(calls) == 1  # the gazetteer answered; nothing left the machine
+
+
+def test_each_item_says_how_it_matched_and_resolved_names_the_sure_place(client):
+    body = client.get("/api/v1/places", query_string={"q": "ndosho"}).get_json()
+    first = body["items"][0]
+    assert first["name"] == "Ndosho" and first["within"] == "Goma" and first["approximate"]
+    assert first["match"] == {"level": "exact", "distance": None, "sure": True}
+    assert body["resolved"] == first["id"]
+    typo = client.get("/api/v1/places", query_string={"q": "ndoshi"}).get_json()
+    assert typo["resolved"] is None
+    assert typo["items"][0]["match"] == {"level": "typo", "distance": 1, "sure": False}
+    assert "Fotsho" not in [i["name"] for i in typo["items"][:1]]
+
+
+def test_a_city_in_the_text_and_a_province_argument_narrow_the_search(client):
+    body = client.get("/api/v1/places", query_string={"q": "Katindo, Goma"}).get_json()
+    assert body["resolved"] and body["items"][0]["label"] == "Katindo (Goma, Nord-Kivu)"
+    kwango = client.get("/api/v1/places", query_string={"q": "Goma", "province": "CD31"})
+    assert kwango.get_json()["items"][0]["province"]["name"] == "Kwango"
+    bad = client.get("/api/v1/places", query_string={"q": "Goma", "province": "CD99"})
+    assert bad.status_code == 422 and "province" in str(bad.get_json())
