@@ -7,13 +7,13 @@ Sheets name places, not points. The rules, in order:
    the DRC; swapped values are recognised and reported). The province is the nearest place's.
 2. Otherwise the place is the first of: the place column, the health zone, the territory
    (whose seat town stands for it). The row's province, if given, must be one of the 26.
-3. Places whose name (or a known spelling of it: tsh/tch/ch, ou/u, ...) is the text are
-   *named*. Towns and cities outrank villages ("Goma" is the city, not the Kwango village);
-   named places less than 3 km apart are one place (OSM and GeoNames both list it). One left:
-   located. Several: **ambiguous**, the candidates are offered for a choice.
-4. No named place: the gazetteer's near matches (typos, prefixes) in the row's province. A
-   single one, when the province is given: located, with a note saying which name was
-   matched. Otherwise **to confirm** with the candidates, or **unknown**.
+3. The text is resolved by :meth:`directory.gazetteer.Gazetteer.resolve` within the row's
+   province: an exact name, alias or spelling variant (tsh/tch/ch, ou/u, ...) of one place is
+   *sure* (towns and cities outrank villages; places under 3 km apart are one). Sure: located.
+   Several sure places: the one in the row's territory, else **ambiguous**, the candidates are
+   offered for a choice.
+4. Only near matches (typos, prefixes): **to confirm** with the candidates, even when there is
+   a single one ("Rutshru" is offered as Rutshuru, never taken for it). None: **unknown**.
 
 A row whose place is ambiguous, to confirm or unknown cannot be imported until a candidate is
 chosen, the sheet is corrected, or the row is excluded.
@@ -23,13 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from directory.gazetteer import Place, get_gazetteer, haversine_km, normalise, spelling_key
+from directory.gazetteer import TOWN_KINDS, Place, get_gazetteer, normalise, spelling_key
 from directory.geo_parse import parse_coordinates
 from directory.i18n import gettext as _
 from directory.schemas import TAXONOMY
 
-TOWN_KINDS = frozenset({"city", "town"})
-SAME_PLACE_KM = 3.0
 CANDIDATES = 6
 
 
@@ -162,44 +160,21 @@ def _at_point(where: Where, province: str | None, territory: str | None) -> Loca
 
 def _by_name(query: str, province: str | None, territory: str | None) -> Located | Flagged:
     try:
-        results = get_gazetteer().search(query, 50)
+        found = get_gazetteer().resolve(query, province)
     except ValueError:
-        results = []
-    in_area = [p for p in results if province is None or p.province_pcode == province]
-    named = [p for p in in_area if _is_named(p, query)]
-    if named:
-        towns = [p for p in named if p.kind in TOWN_KINDS] or named
-        distinct = _distinct(towns)
-        if territory:
-            distinct = [p for p in distinct if p.territory_pcode == territory] or distinct
-        if len(distinct) == 1:
-            return _located(distinct[0], territory, None)
-        return Flagged("ambiguous", query, _candidates(distinct))
-    if len(in_area) == 1 and province is not None:
-        place = in_area[0]
-        return _located(place, territory, _("« %(text)s » lu comme %(label)s.", text=query,
-                                            label=place.label))  # fmt: skip
-    if in_area:
-        return Flagged("confirm", query, _candidates(in_area))
+        return Flagged("unknown", query)
+    if found.place is not None:
+        return _located(found.place, territory, None)
+    sure = [m.place for m in found.choices if m.sure]
+    if sure:
+        in_territory = [p for p in sure if territory and p.territory_pcode == territory]
+        if len(in_territory) == 1:
+            return _located(in_territory[0], territory, None)
+        return Flagged("ambiguous", query, _candidates(sure))
+    near = [m.place for m in found.choices if m.level != "context"]
+    if near:
+        return Flagged("confirm", query, _candidates(near))
     return Flagged("unknown", query)
-
-
-def _is_named(place: Place, query: str) -> bool:
-    key = normalise(query)
-    folded = spelling_key(key)
-    for name in (place.name, *place.alt_names):
-        other = normalise(name)
-        if other == key or spelling_key(other) == folded:
-            return True
-    return False
-
-
-def _distinct(places: list[Place]) -> list[Place]:
-    kept: list[Place] = []
-    for place in places:
-        if all(haversine_km(place.lat, place.lon, k.lat, k.lon) > SAME_PLACE_KM for k in kept):
-            kept.append(place)
-    return kept
 
 
 def _located(place: Place, territory: str | None, note: str | None) -> Located:

@@ -52,7 +52,7 @@ ROWS: list[list[object]] = [
      "Assistance juridique", "Mardi et jeudi 9h-12h", "n/a", "Français", "", "", ""],
     [7, "Nord-Kivu", "Nyiragongo", "Nyiragongo", "Kanyaruchinya",
      "Clinique mobile Faraja (fictive)", "PEC médicale, kits de dignité", "Sur rendez-vous",
-     "0970 000 401", "Swahili", "", "", "Lieu absent du répertoire géographique"],
+     "0970 000 401", "Swahili", "", "", "Site de déplacés"],
     [8, "Nord-Kivu", "Masisi", "Masisi", "Katale", "Centre Salama (fictif)",
      "Appui psychosocial; gestion de cas", "7j/7 8h-18h", "0990 000 501", "Swahili, Kihunde",
      "", "", "Deux villages de ce nom dans la province"],

@@ -17,8 +17,8 @@ SAMPLES = SEED_DIR / "samples"
 SAMPLE_XLSX = SAMPLES / "cartographie_services_nord_kivu.xlsx"
 SAMPLE_CSV = SAMPLES / "cartographie_services_nord_kivu.csv"
 PARTNER = "Sous-cluster VBG Nord-Kivu"
-UNKNOWN_ROW = 11
-"""The sample's row whose place (Kanyaruchinya) is not in the gazetteer."""
+CONFIRM_ROW = 9
+"""The sample's row whose place ("Rutshru") is a typo of Rutshuru: offered, not taken."""
 AMBIGUOUS_ROW = 12
 """The sample's row whose place (Katale) names two villages of Nord-Kivu."""
 KATALE_NEAR_MASISI = "osm:1158948403"
@@ -27,11 +27,18 @@ EXPECTED_ORGANIZATIONS = {
     "Association Tumaini (fictive)",
     "Centre de santé Umoja (fictif)",
     "Maison d'écoute Upendo (fictive)",
+    "Clinique mobile Faraja (fictive)",
     "Centre Salama (fictif)",
     "Maison Tulizo (fictive)",
     "Association Lumière (fictive)",
 }
-RESOLVED = ["--skip-row", str(UNKNOWN_ROW), "--choose", f"{AMBIGUOUS_ROW}={KATALE_NEAR_MASISI}"]
+RUTSHURU = "osm:2080731983"
+RESOLVED = [
+    "--choose",
+    f"{CONFIRM_ROW}={RUTSHURU}",
+    "--choose",
+    f"{AMBIGUOUS_ROW}={KATALE_NEAR_MASISI}",
+]
 
 
 def snapshot(store) -> tuple[str, dict[str, int]]:  # type: ignore[no-untyped-def]

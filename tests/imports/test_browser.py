@@ -24,10 +24,10 @@ from tests.browser.chromium import shared_browser
 from tests.browser.conftest import QuietHandler, chromium_path, screenshot  # noqa: F401
 from tests.imports.helpers import (
     AMBIGUOUS_ROW,
+    CONFIRM_ROW,
     KATALE_NEAR_MASISI,
     PARTNER,
     SAMPLE_XLSX,
-    UNKNOWN_ROW,
     snapshot,
 )
 
@@ -129,19 +129,18 @@ def test_a_coordinator_imports_the_sample_and_invites_an_organization(page, serv
     _go_to_preview(page)
     summary = page.locator("#import-summary").inner_text()
     assert "12 lignes : 10 à importer, 2 à corriger, 0 exclues." in summary
-    unknown = page.locator(f"#row-{UNKNOWN_ROW}").inner_text()
-    assert (
-        "Lieu introuvable : « Kanyaruchinya »" in unknown and "colonne « Localité » (E)" in unknown
-    )
+    unknown = page.locator(f"#row-{CONFIRM_ROW}").inner_text()
+    assert "« Rutshru » n'est pas dans le répertoire" in unknown and "(E)" in unknown
+    assert "Kanyaruchinya (Goma, Nord-Kivu)" in page.locator("#row-11").inner_text()
     assert "Kitchanga (Nord-Kivu)" in page.locator("#row-8").inner_text()
     screenshot(page, "import-5-preview")
 
     page.click("button[value=import]")  # refused: two rows still to fix
-    assert "Lignes à corriger : 11, 12." in page.locator("#preview-error").inner_text()
+    assert "Lignes à corriger : 9, 12." in page.locator("#preview-error").inner_text()
     assert sum(store.counts().values()) == 0
 
     page.check(f"#row-{AMBIGUOUS_ROW} input[value='{KATALE_NEAR_MASISI}']")
-    page.check(f"#row-{UNKNOWN_ROW} input[name=exclude]")
+    page.check(f"#row-{CONFIRM_ROW} input[name=exclude]")
     page.click("button[value=update]")
     assert "11 à importer, 0 à corriger, 1 exclues" in page.locator("#import-summary").inner_text()
     assert "Katale (Nord-Kivu)" in page.locator(f"#row-{AMBIGUOUS_ROW}").inner_text()
@@ -164,7 +163,7 @@ def test_a_coordinator_imports_the_sample_and_invites_an_organization(page, serv
     assert "11 à importer, 1 à corriger" in summary
     assert "Fiches : 0 nouvelles, 0 mises à jour, 29 inchangées" in summary
     assert "(choisi)" in page.locator(f"#row-{AMBIGUOUS_ROW}").inner_text()
-    page.check(f"#row-{UNKNOWN_ROW} input[name=exclude]")
+    page.check(f"#row-{CONFIRM_ROW} input[name=exclude]")
     page.click("button[value=import]")
     assert "29 inchangées" in page.locator("#import-result").inner_text()
     assert snapshot(store)[0] == exported

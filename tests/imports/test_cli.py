@@ -13,12 +13,12 @@ from directory.transfer import export_lines
 from seed_data.samples import make_samples
 from tests.imports.helpers import (
     AMBIGUOUS_ROW,
+    CONFIRM_ROW,
     EXPECTED_ORGANIZATIONS,
     PARTNER,
     RESOLVED,
     SAMPLE_CSV,
     SAMPLE_XLSX,
-    UNKNOWN_ROW,
     listings,
     snapshot,
 )
@@ -35,14 +35,15 @@ def test_the_sample_locates_known_places_and_flags_the_rest(runner, app_store):
     result = run(runner, SAMPLE_XLSX)
     assert result.exit_code == 1
     out = result.output
-    assert "Lignes à corriger : 11, 12." in out and "Nothing was imported." in out
+    assert "Lignes à corriger : 9, 12." in out and "Nothing was imported." in out
     assert (
-        f"ERREUR ligne {UNKNOWN_ROW}, colonne « Localité » (E) : Lieu introuvable : "
-        "« Kanyaruchinya »" in out
+        f"ERREUR ligne {CONFIRM_ROW}, colonne « Localité » (E) : « Rutshru » n'est pas dans le "
+        "répertoire géographique" in out
     )
+    assert f"--choose {CONFIRM_ROW}=osm:2080731983   Rutshuru (petite ville, Nord-Kivu)" in out
+    assert "Ligne 11 [nouveau] Clinique mobile Faraja (fictive) · Kanyaruchinya (Goma" in out
     assert f"ERREUR ligne {AMBIGUOUS_ROW}, colonne « Localité » (E) : Plusieurs lieux" in out
     assert f"--choose {AMBIGUOUS_ROW}=osm:1158948403   Katale (village, Nord-Kivu, à 6 km" in out
-    assert "note ligne 9, colonne « Localité » (E) : « Rutshru » lu comme Rutshuru" in out
     assert "Ligne 8 [nouveau] Hôpital Amani (fictif) · Kitchanga (Nord-Kivu)" in out
     assert "lundi – samedi : 07:30–15:00" in out  # "du lundi au samedi de 7h30 à 15h"
     assert snapshot(app_store) == before
@@ -53,8 +54,8 @@ def test_the_sample_imports_the_expected_listings_and_a_second_import_changes_no
 ):
     first = run(runner, SAMPLE_XLSX, *RESOLVED)
     assert first.exit_code == 0, first.output
-    assert "Fiches : 29 nouvelles, 0 mises à jour, 0 inchangées, 0 conservées." in first.output
-    assert app_store.counts() == {"organization": 7, "location": 11, "service": 11}
+    assert "Fiches : 32 nouvelles, 0 mises à jour, 0 inchangées, 0 conservées." in first.output
+    assert app_store.counts() == {"organization": 8, "location": 12, "service": 12}
     organizations = listings(app_store, "organization")
     assert {o["name"] for o in organizations} == EXPECTED_ORGANIZATIONS
     for kind in ("organization", "location", "service"):
@@ -84,10 +85,10 @@ def test_the_sample_imports_the_expected_listings_and_a_second_import_changes_no
 
     again = run(runner, SAMPLE_XLSX, *RESOLVED)
     assert again.exit_code == 0, again.output
-    assert "Fiches : 0 nouvelles, 0 mises à jour, 29 inchangées, 0 conservées." in again.output
+    assert "Fiches : 0 nouvelles, 0 mises à jour, 32 inchangées, 0 conservées." in again.output
     assert "".join(export_lines(app_store)) == exported
-    remembered = run(runner, SAMPLE_XLSX, "--skip-row", str(UNKNOWN_ROW), "--dry-run")
-    assert remembered.exit_code == 0 and "29 inchangées" in remembered.output  # Katale's choice
+    remembered = run(runner, SAMPLE_XLSX, "--dry-run")  # the choices for Rutshru and Katale
+    assert remembered.exit_code == 0 and "32 inchangées" in remembered.output
 
 
 def test_the_csv_twin_and_a_latin1_copy_give_the_same_listings(runner, app_store, tmp_path):
@@ -96,7 +97,7 @@ def test_the_csv_twin_and_a_latin1_copy_give_the_same_listings(runner, app_store
     latin1 = tmp_path / "cartographie_services_nord_kivu.csv"
     latin1.write_bytes(SAMPLE_CSV.read_text(encoding="utf-8").encode("cp1252"))
     again = run(runner, latin1, *RESOLVED)
-    assert again.exit_code == 0 and "0 nouvelles, 0 mises à jour, 29 inchangées" in again.output
+    assert again.exit_code == 0 and "0 nouvelles, 0 mises à jour, 32 inchangées" in again.output
     assert [(k, _content(d)) for k, d in app_store.export()] == from_csv
     assert run(runner, SAMPLE_XLSX, *RESOLVED).exit_code == 0
     assert [(k, _content(d, "source")) for k, d in app_store.export()] == [
@@ -111,7 +112,7 @@ def _content(doc, *also):  # type: ignore[no-untyped-def]
 def test_a_dry_run_writes_nothing(runner, app_store):
     before = snapshot(app_store)
     result = run(runner, SAMPLE_XLSX, *RESOLVED, "--dry-run")
-    assert result.exit_code == 0 and "29 nouvelles" in result.output
+    assert result.exit_code == 0 and "32 nouvelles" in result.output
     assert "Nothing written" in result.output
     assert snapshot(app_store) == before
 
@@ -182,7 +183,7 @@ def test_a_corrected_sheet_updates_only_what_changed(runner, app_store, tmp_path
     _write_csv(path, rows)
     result = run(runner, path, *RESOLVED)
     assert result.exit_code == 0
-    assert "Fiches : 0 nouvelles, 1 mises à jour, 28 inchangées, 0 conservées." in result.output
+    assert "Fiches : 0 nouvelles, 1 mises à jour, 31 inchangées, 0 conservées." in result.output
     changed = next(s for s in listings(app_store, "service") if s["version"] == 2)
     assert changed["phones"][0]["number"] == "+243 970 000 109"
 
@@ -221,7 +222,7 @@ def test_claimed_and_edited_listings_are_not_overwritten(runner, app_store, tmp_
     assert result.exit_code == 0, result.output
     assert "conservé : l'organisation gère ses fiches" in result.output
     assert "conservé : modifié dans Njia depuis l'import" in result.output
-    assert "Fiches : 0 nouvelles, 8 mises à jour, 18 inchangées, 3 conservées." in result.output
+    assert "Fiches : 0 nouvelles, 9 mises à jour, 20 inchangées, 3 conservées." in result.output
     after = {s["id"]: s for s in listings(app_store, "service")}
     assert after[umoja["id"]]["capabilities"] == ["pep"]
     assert after[umoja["id"]]["phones"] == umoja["phones"]
@@ -249,7 +250,7 @@ def test_a_mapping_file_and_the_mapping_saved_for_the_partner(runner, app_store,
     assert [p["description"] for p in upendo["phones"]] == [""]
     again = run(runner, SAMPLE_XLSX, *RESOLVED, "--dry-run")  # the saved mapping, no file
     assert "'referencement'                  -> case_management" in again.output
-    assert "29 inchangées" in again.output
+    assert "32 inchangées" in again.output
 
 
 def test_bad_options_are_named(runner, app_store, tmp_path):

@@ -11,9 +11,9 @@ from directory.accounts import users
 from tests.accounts.helpers import make_user, sign_in
 from tests.imports.helpers import (
     AMBIGUOUS_ROW,
+    CONFIRM_ROW,
     KATALE_NEAR_MASISI,
     SAMPLE_XLSX,
-    UNKNOWN_ROW,
     coordinator_client,
     csrf,
     form_values,
@@ -66,17 +66,19 @@ def test_the_whole_flow_then_a_claim_invitation(coordinator, app_store):
     preview_url = walk_to_preview(coordinator)
     page = coordinator.get(preview_url).get_data(as_text=True)
     assert "12 lignes : 10 à importer, 2 à corriger, 0 exclues." in page
-    assert "ligne 11, colonne « Localité » (E) : Lieu introuvable : « Kanyaruchinya »" in page
+    assert (
+        "ligne 9, colonne « Localité » (E) : « Rutshru » n&#39;est pas dans le répertoire" in page
+    )
     assert f'name="place-{AMBIGUOUS_ROW}" value="{KATALE_NEAR_MASISI}"' in page
     assert "Kitchanga (Nord-Kivu)" in page and "+243 970 000 101" in page
     refused = submit(coordinator, preview_url, action="import")
-    assert refused.status_code == 422 and "Lignes à corriger : 11, 12." in refused.get_data(True)
+    assert refused.status_code == 422 and "Lignes à corriger : 9, 12." in refused.get_data(True)
     assert sum(app_store.counts().values()) == 0
     done = submit(
         coordinator,
         preview_url,
         action="import",
-        exclude=[str(UNKNOWN_ROW)],
+        exclude=[str(CONFIRM_ROW)],
         **{f"place-{AMBIGUOUS_ROW}": KATALE_NEAR_MASISI},
     )
     assert done.status_code == 302 and "/imports/done/" in done.headers["Location"]

@@ -18,10 +18,10 @@ def test_spelling_variants_are_the_same_place():
     assert found.note is None
 
 
-def test_a_typo_within_the_province_is_located_with_a_note():
+def test_a_typo_is_offered_never_taken_even_when_it_is_the_only_candidate():
     found = locate(Where(place="Rutshru", province="Nord-Kivu"))
-    assert isinstance(found, Located) and found.label == "Rutshuru (Nord-Kivu)"
-    assert found.note == "« Rutshru » lu comme Rutshuru (Nord-Kivu)."
+    assert isinstance(found, Flagged) and found.reason == "confirm"
+    assert found.candidates == (("osm:2080731983", "Rutshuru (petite ville, Nord-Kivu)"),)
 
 
 def test_namesakes_in_the_province_are_offered_for_a_choice():
@@ -37,8 +37,21 @@ def test_namesakes_in_the_province_are_offered_for_a_choice():
 
 
 def test_an_unknown_place_is_flagged():
+    found = locate(Where(place="Qqqqxz", province="Nord-Kivu"))
+    assert found == Flagged("unknown", "Qqqqxz")
+
+
+def test_a_health_area_named_by_its_health_centre_is_located():
     found = locate(Where(place="Kanyaruchinya", province="Nord-Kivu"))
-    assert found == Flagged("unknown", "Kanyaruchinya")
+    assert isinstance(found, Located) and found.label == "Kanyaruchinya (Goma, Nord-Kivu)"
+
+
+def test_a_quarter_with_its_city_is_located_and_a_quarter_with_a_village_namesake_is_asked():
+    found = locate(Where(place="Panzi, Bukavu"))
+    assert isinstance(found, Located) and found.label == "Panzi (Bukavu, Sud-Kivu)"
+    asked = locate(Where(place="Panzi"))
+    assert isinstance(asked, Flagged) and asked.reason == "ambiguous"
+    assert [label.split(" (")[0] for _id, label in asked.candidates] == ["Panzi", "Panzi"]
 
 
 def test_the_province_restricts_the_search():
