@@ -15,7 +15,7 @@ CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -50,7 +50,6 @@ test: install translations
 # Benchmarks (docs/benchmarks.md): minutes the first time (1M-service databases are built and
 # cached in benchmarks/.cache/), not part of `make test`. BENCH_ARGS=--quick for 1k and 10k only.
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: install

@@ -160,6 +160,7 @@ class Generator:
             "id": self._id(), "version": 1, "created_at": STAMP, "updated_at": STAMP,
             "name": name, "description": f"{name} (données de test de performance).",
             "source": "Njia benchmark", "demo": True, "last_verified_at": self._verified(),
+            "attributes": [],
         }  # fmt: skip
 
     def _organization(self, home: Centre, partners: list[str]) -> Doc:

@@ -139,10 +139,13 @@ def main() -> None:
     parser.add_argument("--no-postgis", action="store_true")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/")
+    parser.add_argument("--cache", type=Path, help="where databases are built and cached")
     parser.add_argument(
         "--redo-http", action="store_true", help="rerun only the HTTP part of the last results"
     )
     args = parser.parse_args()
+    if args.cache is not None:
+        loaders.CACHE = args.cache.resolve()
     if args.redo_http:
         results = json.loads(RESULTS.read_text())
         results["http"] = _http(args, [int(s) for s in results["sizes"]])
