@@ -13,6 +13,7 @@ from typing import Any
 
 from directory.schemas import canonical
 from directory.store.base import Document, NotFound, Record, Store
+from directory.store.text import utc_now
 
 SENSITIVE: dict[str, tuple[str, ...]] = {
     "organization": ("name",),
@@ -26,11 +27,6 @@ back. Changes that only hide more apply at once (:func:`hides_only`)."""
 SERVER_MANAGED = ("id", "version", "created_at", "updated_at")
 STALE_AFTER = timedelta(days=180)
 TIER_RANK = {"public": 0, "restricted": 1, "confidential": 2}
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601 with seconds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def editable(doc: Document) -> Document:
@@ -89,7 +85,7 @@ def queue_change(
     store: Store, kind: str, entity_id: str, base_version: int, changes: Document, actor: str
 ) -> Document:
     """Put sensitive changes in the moderation queue; returns the pending change."""
-    submitted = now()
+    submitted = utc_now()
     doc = {
         "id": str(uuid.uuid4()), "kind": kind, "entity_id": entity_id,
         "base_version": base_version, "changes": changes, "submitted_by": actor,
@@ -128,7 +124,7 @@ def decide(store: Store, change_id: str, approve: bool, actor: str, reason: str)
         store.update(change["kind"], change["entity_id"], merged, current["version"], actor)
     decided = {
         **change, "status": "approved" if approve else "rejected", "decided_by": actor,
-        "decided_at": now(), "reason": reason,
+        "decided_at": utc_now(), "reason": reason,
     }  # fmt: skip
     store.put_record(_pending_record(decided), record.version)
     return decided
@@ -138,7 +134,7 @@ def stamp(
     store: Store, kind: str, current: Document, field: str, version: int, actor: str
 ) -> Document:
     """Set ``last_verified_at`` or ``last_confirmed_at`` to now, as a new version."""
-    merged = {**editable(current), field: now()}
+    merged = {**editable(current), field: utc_now()}
     return store.update(kind, current["id"], canonical(kind, merged), version, actor)
 
 

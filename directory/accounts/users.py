@@ -19,6 +19,7 @@ from directory.accounts.passwords import hash_password, password_problems
 from directory.auth import ROLES, STAFF
 from directory.schemas import text_problem
 from directory.store.base import Conflict, Document, Record, Store, VersionConflict
+from directory.store.text import utc_now
 
 INVITE_DAYS = 7
 EMAIL_CLAIMS = "user_email"
@@ -55,10 +56,6 @@ class User:
             "organization_id": self.organization_id, "active": self.active,
             "created_at": self.created_at,
         }  # fmt: skip
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _user(record: Record) -> User:
@@ -102,7 +99,7 @@ def create_user(
     if user_by_email(store, email) is not None:
         raise AccountError("email", "An account with this email exists already.")
     user = User(str(uuid.uuid4()), email, name.strip(), role, organization_id, True,
-                hash_password(password), _now())  # fmt: skip
+                hash_password(password), utc_now())  # fmt: skip
     claim = _claim_email(store, email, user.id)
     try:
         store.put_record(_record(user), None)
@@ -171,7 +168,7 @@ def create_invite(
     expires = datetime.now(UTC) + timedelta(days=INVITE_DAYS)
     doc = {
         "id": str(uuid.uuid4()), "email": email, "role": role, "organization_id": organization_id,
-        "created_by": created_by, "created_at": _now(),
+        "created_by": created_by, "created_at": utc_now(),
         "expires_at": expires.isoformat(timespec="seconds"), "used_at": None,
     }  # fmt: skip
     store.put_record(
@@ -187,14 +184,14 @@ def accept_invite(store: Store, token: str, name: str, password: str) -> User:
     """Use an invitation once: mark it used (compare-and-set), then create the user."""
     found = store.find_records("invite", key1=_token_hash(token), limit=1)
     invite = found[0] if found else None
-    if invite is None or invite.doc["used_at"] or invite.doc["expires_at"] < _now():
+    if invite is None or invite.doc["used_at"] or invite.doc["expires_at"] < utc_now():
         raise AccountError("token", "This invitation is not valid or has expired.")
     problems = password_problems(password, invite.doc["email"])
     if problems:
         raise AccountError("password", problems[0])
     if text_problem(name):  # checked before the invitation is spent
         raise AccountError("name", text_problem(name) or "")
-    used = {**invite.doc, "used_at": _now()}
+    used = {**invite.doc, "used_at": utc_now()}
     try:
         store.put_record(Record("invite", invite.id, used, key1=invite.key1, key2=invite.key2,
                                 sort=invite.sort), invite.version)  # fmt: skip

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +26,7 @@ from directory.gazetteer import normalise
 from directory.imports import vocabulary
 from directory.schemas import NEED_CODES
 from directory.store.base import Record, Store
+from directory.store.text import utc_now
 
 NAMESPACE = uuid.UUID("6f0d5a3e-51c4-4c1e-9a7e-2f3b8d9c1e47")
 """Namespace of the spreadsheet import's derived ids (never change it: ids would change)."""
@@ -222,7 +222,7 @@ def save(store: Store, partner: str, mapping: Mapping, actor: str) -> None:
     doc = {
         "partner": partner.strip(),
         "mapping": Mapping(columns, needs, places).to_json(),
-        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "saved_at": utc_now(),
         "saved_by": actor,
     }
     key = partner_key(partner)

@@ -7,13 +7,13 @@ schema as given, so the page shows the schema's own message next to the field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
 from directory.store.base import Change, Document
+from directory.store.text import utc_now
 
 DAYS = range(7)
 SLOTS = range(2)
@@ -122,9 +122,9 @@ def _capacity(form: Mapping[str, str], current: Document) -> dict[str, Any] | No
         return None
     before = current.get("capacity") or {}
     value = _number(available, integer=True)
-    updated = before.get("updated_at") if value == before.get("available") else _now()
+    updated = before.get("updated_at") if value == before.get("available") else utc_now()
     return {"available": value, "total": _number(form.get("capacity_total"), integer=True),
-            "updated_at": updated or _now()}  # fmt: skip
+            "updated_at": updated or utc_now()}  # fmt: skip
 
 
 def capacity_change(current: Document, step: int) -> dict[str, Any]:
@@ -134,11 +134,7 @@ def capacity_change(current: Document, step: int) -> dict[str, Any]:
     if capacity.get("total") is not None:
         available = min(available, capacity["total"])
     return {"capacity": {"available": available, "total": capacity.get("total"),
-                         "updated_at": _now()}}  # fmt: skip
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+                         "updated_at": utc_now()}}  # fmt: skip
 
 
 def hours_by_slot(doc: Document) -> dict[tuple[int, int], dict[str, str]]:
