@@ -5,6 +5,7 @@ Standard library only; see ``README.md`` in this package for the import rule and
 
 from .match import match, validate
 from .model import (
+    AGE_GROUPS,
     AUDIENCES,
     MODES,
     NEEDS,
@@ -22,6 +23,7 @@ from .model import (
 )
 
 __all__ = [
+    "AGE_GROUPS",
     "AUDIENCES",
     "MODES",
     "NEEDS",

@@ -15,6 +15,7 @@ from .assess import Assessed, assess
 from .careplan import care_plan
 from .clinical import URGENT_NEED, Urgency, medical_urgency
 from .model import (
+    AGE_GROUPS,
     AUDIENCES,
     MODES,
     SEXES,
@@ -47,7 +48,7 @@ def validate(request: MatchRequest) -> None:
         ("needs", len(set(request.needs)) == len(request.needs) and all(request.needs)),
         ("hours_since_incident", _at_least_zero(request.hours_since_incident)),
         ("age", request.age is None or 0 <= request.age <= MAX_AGE),
-        ("age_group", request.age_group in (None, "child", "adult")),
+        ("age_group", request.age_group is None or request.age_group in AGE_GROUPS),
         ("sex", request.sex is None or request.sex in SEXES),
         ("max_distance_km", 0 < request.max_distance_km <= MAX_DISTANCE_KM),
         ("limit", 1 <= request.limit <= MAX_LIMIT),

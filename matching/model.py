@@ -28,6 +28,7 @@ NEEDS: tuple[str, ...] = (
 
 MODES: tuple[str, ...] = ("walking", "motorbike", "car")
 SEXES: tuple[str, ...] = ("female", "male", "other")
+AGE_GROUPS: tuple[str, ...] = ("child", "adult")
 AUDIENCES: tuple[str, ...] = ("public", "staff")
 
 

@@ -27,9 +27,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext
+from marshmallow import ValidationError
 
 import matching
-from directory import matchmaker
+from directory import match_request, matchmaker
 from directory.gazetteer import Place, get_gazetteer, normalise
 from directory.geo_parse import parse_coordinates
 from directory.i18n import gettext
@@ -270,11 +271,21 @@ def run(store: Store, form: SearchForm, where: Where) -> dict[str, Any]:
     """The matcher's public answer for the ticked needs (raises :class:`FormError` if none)."""
     if not form.needs:
         raise FormError("needs", gettext("Cochez au moins un besoin."))
-    options: dict[str, Any] = {"needs": tuple(form.needs), "at": now()}
+    fields: dict[str, Any] = {"needs": form.needs}
     hours = WHEN_CHOICES[form.when][0]
     if hours is not None:
-        options["hours_since_incident"] = hours
-    return matchmaker.run_match(store, where.point, options, "public")
+        fields["hours_since_incident"] = hours
+    return matchmaker.run_match(store, where.point, request_options(fields), "public")
+
+
+def request_options(fields: dict[str, Any]) -> dict[str, Any]:
+    """The matchmaker's options for a page's request fields, loaded by the API's own schema
+    (:mod:`directory.match_request`); raises :class:`FormError` naming the first bad field."""
+    try:
+        return match_request.load_options(fields, now())
+    except ValidationError as exc:
+        name = next(iter(exc.normalized_messages()), "needs")
+        raise FormError(str(name), gettext("Choix non valable.")) from exc
 
 
 def complaint_channels(store: Store, where: Where, answer: dict[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from directory.i18n import gettext
+from directory.match_request import MAX_HOURS
 from directory.pages import search
 from directory.pages.search import FormError, SearchForm
 from directory.taxonomy import get_taxonomy
+from matching.match import MAX_AGE
 
 SEARCH_FIELDS = frozenset({
     "csrf_token", "lang", "place", "place_id", "choose_place", "province", "lat", "lon", "needs",
@@ -48,7 +50,6 @@ MODES = {
 RADII = (10, 25, 50, 100, 250, 500)
 DEFAULT_RADIUS = 100
 RESULTS_PER_NEED = 5
-MAX_HOURS = 24 * 365 * 100
 
 
 @dataclass
@@ -79,7 +80,7 @@ class StaffForm:
             )
         read.texts = {name: form.get(name, "")[:20] for name in ("hours", "age")}
         read.hours = read._number("hours", 0, MAX_HOURS)
-        age = read._number("age", 0, 120)
+        age = read._number("age", 0, MAX_AGE)
         read.age = None if age is None else int(age)
         read.age_group = read._choice(form, "age_group", AGE_GROUPS)
         read.sex = read._choice(form, "sex", SEXES)
@@ -116,24 +117,24 @@ class StaffForm:
         return str(value)
 
     def options(self) -> dict[str, Any]:
-        """The matcher's request fields (the place is resolved separately)."""
+        """The matchmaker's options (the place is resolved separately), loaded through the
+        API's request schema (:mod:`directory.match_request`)."""
         if not self.base.needs:
             raise FormError("needs", gettext("Cochez au moins un besoin."))
-        options: dict[str, Any] = {
-            "needs": tuple(self.base.needs),
-            "at": search.now(),
-            "languages": frozenset(self.languages),
-            "accessibility": frozenset(self.accessibility),
+        fields: dict[str, Any] = {
+            "needs": self.base.needs,
+            "languages": self.languages,
+            "accessibility": self.accessibility,
             "mode": self.mode,
             "max_distance_km": float(self.max_distance_km),
             "limit": RESULTS_PER_NEED,
         }
         if self.hours is not None:
-            options["hours_since_incident"] = self.hours
+            fields["hours_since_incident"] = self.hours
         if self.age is not None:
-            options["age"] = self.age
+            fields["age"] = self.age
         elif self.age_group:
-            options["age_group"] = self.age_group
+            fields["age_group"] = self.age_group
         if self.sex:
-            options["sex"] = self.sex
-        return options
+            fields["sex"] = self.sex
+        return search.request_options(fields)

@@ -284,3 +284,13 @@ def test_the_caseworker_form_asks_for_an_unsure_place_and_takes_a_province(clien
     html = found.get_data(as_text=True)
     assert found.status_code == 200 and "Services près de Ndosho (Goma, Nord-Kivu)" in html
     assert "Position approximative" in html and GOMA_HOSPITAL in html
+
+
+def test_the_form_offers_exactly_the_matchers_choices():
+    """One definition of the request: the form's choices are the matcher's own values."""
+    import matching
+    from directory.workspace import form
+
+    assert set(form.SEXES) - {""} == set(matching.SEXES)
+    assert set(form.AGE_GROUPS) - {""} == set(matching.AGE_GROUPS)
+    assert set(form.MODES) == set(matching.MODES)
