@@ -22,6 +22,8 @@ from directory.store.base import Document, Record, Store, Token
 ROLES = ("admin", "coordinator", "caseworker", "provider")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STAFF = frozenset({"admin", "coordinator"})
+CASEWORK = STAFF | {"caseworker"}
+"""The roles that search as staff and refer survivors: caseworkers, coordinators, admins."""
 ACCESS_LEVELS = ("public", "signed_in", "writer", "caseworker", "staff")
 """``public``: anyone; ``signed_in``: any role; ``writer``: providers and staff; ``caseworker``:
 caseworkers and staff; ``staff``: admins and coordinators."""
@@ -164,7 +166,7 @@ def enforce_route_access() -> None:
         "public": True,
         "signed_in": principal.role is not None,
         "writer": principal.role in STAFF | {"provider"},
-        "caseworker": principal.role in STAFF | {"caseworker"},
+        "caseworker": principal.role in CASEWORK,
         "staff": principal.is_staff,
     }[level]
     if not allowed:

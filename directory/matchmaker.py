@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import matching
-from directory.auth import Principal
+from directory.auth import CASEWORK, Principal
 from directory.gazetteer import get_gazetteer
 from directory.seed_facilities import SOURCE as OPEN_DATA_SOURCE
 from directory.store.base import CandidateRow, Document, Store
@@ -26,7 +26,6 @@ from matching.careplan import POOL_PER_NEED
 from matching.match import HOTLINE_NEEDS
 
 log = logging.getLogger(__name__)
-STAFF_AUDIENCE_ROLES = frozenset({"caseworker", "coordinator", "admin"})
 WIDER_RADIUS_KM = 1000.0
 FIRST_RADIUS_KM = 2.0
 """The first radius of the widening candidate search (see :class:`_Search`)."""
@@ -63,7 +62,7 @@ def point_from(lat: float, lon: float) -> Point:
 
 def audience_of(principal: Principal) -> str:
     """``staff`` for signed-in caseworkers and coordinators, else ``public``."""
-    return "staff" if principal.role in STAFF_AUDIENCE_ROLES else "public"
+    return "staff" if principal.role in CASEWORK else "public"
 
 
 def run_match(

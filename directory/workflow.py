@@ -155,6 +155,15 @@ def is_stale(doc: Document, at: datetime | None = None) -> bool:
     return latest is None or (at or datetime.now(UTC)) - latest > STALE_AFTER
 
 
+def stale_listings(store: Store, kind: str | None = None) -> list[tuple[str, Document]]:
+    """Every stale listing (of ``kind`` if given) as (kind, document), oldest verification
+    first, never verified first of all. Reads the whole directory: a coordinator's page, not a
+    search."""
+    found = [(k, d) for k, d in store.export() if (kind is None or k == kind) and is_stale(d)]
+    found.sort(key=lambda item: (item[1].get("last_verified_at") or "", item[1]["id"]))
+    return found
+
+
 def pending_json(record: Record | Document) -> dict[str, Any]:
     """A pending change as the API shows it."""
     return dict(record.doc if isinstance(record, Record) else record)

@@ -65,12 +65,6 @@ class ListArgs(StrictSchema):
     status = fields.String(validate=validate.OneOf(referrals.STATUSES))
 
 
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blp.route("")
 class Referrals(MethodView):
     @access("signed_in")

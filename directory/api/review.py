@@ -121,6 +121,5 @@ class Stale(MethodView):
     @blp.doc(responses={"200": {"description": "Listings due for verification."}})
     def get(self, args: dict[str, Any]) -> Response:
         """Listings never verified (imports) or not verified for 180 days, oldest first."""
-        docs = [d for k, d in get_store().export() if k == args["kind"] and workflow.is_stale(d)]
-        docs.sort(key=lambda d: (d.get("last_verified_at") or "", d["id"]))
+        docs = [d for _, d in workflow.stale_listings(get_store(), args["kind"])]
         return jsonify(items=docs[: args["limit"]], total=len(docs))

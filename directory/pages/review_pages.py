@@ -34,8 +34,7 @@ def queue() -> str:
         current = store.get(change["kind"], change["entity_id"]) or {}
         fields = [(f, current.get(f), value) for f, value in change["changes"].items()]
         changes.append({**change, "name": current.get("name", "?"), "fields": fields})
-    stale = [(k, d) for k, d in store.export() if workflow.is_stale(d)]
-    stale.sort(key=lambda item: (item[1].get("last_verified_at") or "", item[1]["id"]))
+    stale = workflow.stale_listings(store)
     return render_template("review.html", changes=changes, stale=stale[:STALE_SHOWN],
                            stale_total=len(stale))  # fmt: skip
 

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from directory import matchmaker
 from directory.auth import access, current_principal
@@ -31,12 +31,6 @@ from directory.workspace import form as staff_form
 from directory.workspace import svgmap
 
 blp = Blueprint("workspace", __name__, url_prefix="/workspace")
-
-
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @blp.app_context_processor
