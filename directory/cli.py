@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from directory import transfer
-from directory.auth import ROLES, issue_token
+from directory import referrals, transfer
+from directory.rights import ROLES, issue_token
 from directory.seed_facilities import facility_listings
 from directory.store import get_store, open_store
 from directory.taxonomy import SEED_DIR
@@ -213,6 +213,20 @@ def _describe(store: object) -> str:
     return f"SQLite file {path}" if path else type(store).__name__
 
 
+@click.command("purge-referrals")
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0),
+    help="Keep closed referrals this many days (default: NJIA_REFERRAL_RETENTION_DAYS, 90).",
+)
+@with_appcontext
+def purge_referrals(days: float | None) -> None:
+    """Delete closed referrals (service given or declined) older than the retention period."""
+    keep = float(current_app.config["REFERRAL_RETENTION_DAYS"]) if days is None else days
+    count = referrals.purge(get_store(), keep)
+    click.echo(f"Deleted {count} referrals closed more than {keep:g} days ago.")
+
+
 COMMANDS = (
     init_db,
     seed,
@@ -223,10 +237,5 @@ COMMANDS = (
     create_token,
     create_admin,
     copy_to_neo4j,
+    purge_referrals,
 )
-
-
-def init_app(app: Flask) -> None:
-    """Register the commands on the app."""
-    for command in COMMANDS:
-        app.cli.add_command(command)

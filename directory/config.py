@@ -18,6 +18,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "NEO4J_PASSWORD": None,
         "NEO4J_DATABASE": "neo4j",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "njia_session",
         "SESSION_COOKIE_SECURE": True,
         "SESSION_COOKIE_HTTPONLY": True,

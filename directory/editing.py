@@ -12,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from marshmallow import ValidationError
 
 from directory import workflow
-from directory.auth import Principal, can_write, current_principal
+from directory.rights import Principal, can_write
 from directory.schemas import canonical
-from directory.store import get_store
-from directory.store.base import Document, Store, VersionConflict
+from directory.store.base import Document, NotFound, Store, VersionConflict
 
 IMMUTABLE = ("organization_id",)
 PROVIDER_LOCKED = ("last_verified_at", "last_confirmed_at")
@@ -33,11 +31,12 @@ class EditResult:
     pending: tuple[Document, ...] = ()
 
 
-def read_writable(kind: str, entity_id: str) -> Document:
-    """The listing if the caller may change it; 404 otherwise (exactly like a missing one)."""
-    doc = get_store().get(kind, entity_id)
-    if doc is None or not can_write(current_principal(), kind, doc):
-        abort(404)
+def read_writable(store: Store, principal: Principal, kind: str, entity_id: str) -> Document:
+    """The listing if ``principal`` may change it; raises :class:`NotFound` otherwise, exactly
+    like a missing one (the web layer answers 404)."""
+    doc = store.get(kind, entity_id)
+    if doc is None or not can_write(principal, kind, doc):
+        raise NotFound(f"{kind} {entity_id}")
     return doc
 
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 import matching
-from directory.auth import CASEWORK, Principal
 from directory.gazetteer import get_gazetteer
+from directory.rights import CASEWORK, Principal
 from directory.seed_facilities import SOURCE as OPEN_DATA_SOURCE
 from directory.store.base import CandidateRow, Document, Store
 from directory.taxonomy import get_taxonomy

@@ -22,12 +22,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
-
-from directory.auth import Principal
-from directory.store import get_store
+from directory.rights import Principal
 from directory.store.base import Conflict, Document, NotFound, Record, Store, VersionConflict
 
 COLLECTION = "referral"
@@ -168,9 +163,12 @@ def visible_to(principal: Principal, doc: Document) -> bool:
     return principal.role == "caseworker" and doc["referred_by"] == referrer(principal)
 
 
-def listed(store: Store, principal: Principal, status: str | None = None) -> list[Document]:
-    """The referrals the caller may see, newest first, after purging expired closed ones."""
-    purge(store, retention_days())
+def listed(
+    store: Store, principal: Principal, retention_days: float, status: str | None = None
+) -> list[Document]:
+    """The referrals the caller may see, newest first, after purging those closed more than
+    ``retention_days`` ago (``NJIA_REFERRAL_RETENTION_DAYS``)."""
+    purge(store, retention_days)
     if principal.role == "provider" and principal.organization_id:
         records = store.find_records(COLLECTION, key1=principal.organization_id, limit=SCAN_LIMIT)
     else:
@@ -229,11 +227,6 @@ def closed_at(doc: Document) -> datetime | None:
     return datetime.fromisoformat(doc["status_history"][-1]["at"])
 
 
-def retention_days() -> float:
-    """``REFERRAL_RETENTION_DAYS`` of the running app."""
-    return float(current_app.config.get("REFERRAL_RETENTION_DAYS", 90))
-
-
 def purge(store: Store, days: float) -> int:
     """Delete referrals closed more than ``days`` days ago; returns how many."""
     limit = now() - timedelta(days=days)
@@ -243,17 +236,3 @@ def purge(store: Store, days: float) -> int:
         if closed is not None and closed < limit:
             deleted += store.delete_record(COLLECTION, record.id)
     return deleted
-
-
-@click.command("purge-referrals")
-@click.option(
-    "--days",
-    type=click.FloatRange(min=0),
-    help="Keep closed referrals this many days (default: NJIA_REFERRAL_RETENTION_DAYS, 90).",
-)
-@with_appcontext
-def purge_command(days: float | None) -> None:
-    """Delete closed referrals (service given or declined) older than the retention period."""
-    keep = retention_days() if days is None else days
-    count = purge(get_store(), keep)
-    click.echo(f"Deleted {count} referrals closed more than {keep:g} days ago.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from directory.auth import Principal, can_see_address, can_see_location, owns, sees_occupancy
+from directory.rights import Principal, can_see_address, can_see_location, owns, sees_occupancy
 from directory.store.base import Document, Store
 
 HIDDEN_ADDRESS_FIELDS = ("latitude", "longitude", "description")

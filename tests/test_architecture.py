@@ -35,3 +35,52 @@ def test_wsgi_is_only_create_app():
     tree = ast.parse((ROOT / "wsgi.py").read_text())
     statements = [n for n in tree.body if not isinstance(n, ast.Expr)]
     assert len(statements) == 2
+
+
+CORE = (
+    "gazetteer", "geo_parse", "schemas", "taxonomy", "rights", "visibility", "editing",
+    "workflow", "referrals", "matchmaker", "match_request", "contact_info", "seed_facilities",
+    "store", "store.sqlite", "store.neo4j", "coverage.gaps", "coverage.snapshot", "hsds.mapping",
+)  # fmt: skip
+"""The core: what the web layer, the command line and the benchmarks share. It takes a
+``Principal`` or a store as an argument and never reads a request."""
+
+
+def test_the_core_imports_without_flask():
+    """Each core module, imported alone in a fresh interpreter, loads no Flask."""
+    import subprocess
+    import sys
+
+    check = (
+        "import importlib, sys; importlib.import_module(sys.argv[1]); print('flask' in sys.modules)"
+    )
+    offenders = []
+    for name in CORE:
+        done = subprocess.run([sys.executable, "-c", check, f"directory.{name}"], cwd=ROOT,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        if done.stdout.strip() != "False":
+            offenders.append(name)
+    assert offenders == []
+
+
+def test_blueprints_and_commands_are_registered_in_one_place():
+    """Only ``directory/app.py`` registers blueprints and commands (no import side effects,
+    no package registering another's routes)."""
+    calls = {"register_blueprint", "add_command"}
+    offenders = []
+    for path in (ROOT / "directory").rglob("*.py"):
+        if path.name == "app.py" and path.parent.name == "directory":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in calls:
+                offenders.append(f"{path.relative_to(ROOT)}: {node.attr}")
+    assert offenders == []
+
+
+def test_every_registered_blueprint_is_served():
+    from directory import create_app
+    from directory.app import blueprints
+
+    app = create_app({"DATABASE": "/proc/njia/no-database-needed"})
+    documented, others = blueprints()
+    assert {b.name for b in [*documented, *others]} <= set(app.blueprints)

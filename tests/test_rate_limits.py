@@ -7,7 +7,7 @@ import time
 import pytest
 
 from directory import create_app
-from directory.auth import issue_token
+from directory.rights import issue_token
 
 MATCH = {"location": {"lat": -1.67, "lon": 29.22}, "needs": ["medical"]}
 

@@ -12,19 +12,14 @@ from directory.accounts.sessions import StoreSessionInterface, persist
 
 
 def init_app(app: Flask) -> None:
-    """Install sessions and CSRF protection and register the accounts API."""
+    """Install sessions and CSRF protection (the accounts API and pages are registered by
+    :func:`directory.app.create_app`)."""
     _ensure_secret_key(app)
     app.session_interface = StoreSessionInterface()
     app.after_request(persist)  # before the security headers' hook (hooks run last-first)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for cookie-auth writes
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
     CSRFProtect(app)
-    from directory.accounts import api
-    from directory.pages import provider_self, review_pages, signin
-
-    app.extensions["njia_api"].register_blueprint(api.blp)
-    for blueprint in (signin.blp, provider_self.blp, review_pages.blp):
-        app.register_blueprint(blueprint)
 
 
 def _ensure_secret_key(app: Flask) -> None:

@@ -18,8 +18,9 @@ from marshmallow import fields, validate
 from directory.accounts import users
 from directory.accounts.passwords import verify_password
 from directory.accounts.sessions import StoreSession, end_sessions_of
-from directory.auth import ROLES, access, current_principal, hash_secret, issue_token
+from directory.auth import access, current_principal
 from directory.limits import login_limit
+from directory.rights import ROLES, hash_secret, issue_token
 from directory.schemas import StrictSchema
 from directory.store import get_store
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from directory.accounts.passwords import hash_password, password_problems
-from directory.auth import ROLES, STAFF
+from directory.rights import ROLES, STAFF
 from directory.schemas import text_problem
 from directory.store.base import Conflict, Document, Record, Store, VersionConflict
 from directory.store.text import utc_now

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
@@ -214,11 +214,3 @@ class Quality(MethodView):
             return table(args, "issues", page, issue=args["issue"])
         ages = quality.verification_age(snap, at)
         return jsonify(items=page, total=len(found), issues=counts, verification_age=ages)
-
-
-def init_app(app: Flask) -> None:
-    """Register the coverage API and the coordinators' pages (``/gaps``)."""
-    from directory.pages import gaps
-
-    app.extensions["njia_api"].register_blueprint(blp)
-    app.register_blueprint(gaps.blp)

@@ -20,14 +20,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from directory import editing
 from directory.api.etag import expected_version, with_etag
 from directory.api.review import add_listing_actions
-from directory.auth import (
-    access,
-    can_write,
-    current_principal,
-    sees_restricted_addresses,
-    visible_tiers,
-)
+from directory.auth import access, current_principal
 from directory.limits import read_limit
+from directory.rights import can_write, sees_restricted_addresses, visible_tiers
 from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
 from directory.store import get_store
 from directory.store.base import Document, ListQuery
@@ -109,7 +104,7 @@ def listing_blueprint(kind: str) -> Blueprint:
         @blp.doc(responses={"200": {"description": "Every change, oldest first."}})
         def get(self, entity_id: uuid.UUID) -> Response:
             """Every recorded change of this listing: who, when, old and new values."""
-            doc = editing.read_writable(kind, str(entity_id))
+            doc = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
             changes = get_store().history(kind, doc["id"])
             return jsonify(items=[_change_json(c) for c in changes])
 
@@ -170,7 +165,7 @@ def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Respon
     A provider's changes of sensitive fields go to the moderation queue instead (202).
     """
     version = expected_version()
-    current = editing.read_writable(kind, entity_id)
+    current = editing.read_writable(get_store(), current_principal(), kind, entity_id)
     result = editing.apply_edit(get_store(), current_principal(), kind, current, changes, version)
     if not result.pending:
         return with_etag(jsonify(result.listing), 200)

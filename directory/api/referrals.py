@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest import abort as smorest_abort
@@ -72,7 +72,12 @@ class Referrals(MethodView):
     @blp.doc(responses={"200": {"description": "The referrals the caller may see."}})
     def get(self, args: dict[str, Any]) -> Response:
         """List referrals (closed ones past the retention period are purged first)."""
-        docs = referrals.listed(get_store(), current_principal(), args.get("status"))
+        docs = referrals.listed(
+            get_store(),
+            current_principal(),
+            float(current_app.config["REFERRAL_RETENTION_DAYS"]),
+            args.get("status"),
+        )
         return jsonify(items=docs)
 
     @access("caseworker")

@@ -71,7 +71,7 @@ def add_listing_actions(listing_blp: Blueprint, kind: str) -> None:
         def post(self, body: dict[str, int], entity_id: uuid.UUID) -> Response:
             """Revert to an earlier version by appending it as a new version."""
             version = expected_version()
-            current = editing.read_writable(kind, str(entity_id))
+            current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
             try:
                 stored = workflow.revert(get_store(), kind, current, body["version"], version,
                                          current_principal().actor)  # fmt: skip
@@ -82,7 +82,7 @@ def add_listing_actions(listing_blp: Blueprint, kind: str) -> None:
 
 def _stamp(kind: str, entity_id: str, field: str) -> Response:
     version = expected_version()
-    current = editing.read_writable(kind, entity_id)
+    current = editing.read_writable(get_store(), current_principal(), kind, entity_id)
     stored = workflow.stamp(get_store(), kind, current, field, version, current_principal().actor)
     return with_etag(jsonify(stored), 200)
 

@@ -10,14 +10,3 @@
 """
 
 from __future__ import annotations
-
-from flask import Flask
-
-
-def init_app(app: Flask) -> None:
-    """Register the ``/hsds`` blueprint and the ``import-hsds``/``export-hsds`` commands."""
-    from directory.hsds import api, cli
-
-    app.register_blueprint(api.blp)
-    for command in cli.COMMANDS:
-        app.cli.add_command(command)

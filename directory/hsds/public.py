@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from directory.auth import ANONYMOUS
+from directory.rights import ANONYMOUS
 from directory.store.base import Document, ListQuery, Store
 from directory.visibility import present_location, present_service
 

@@ -17,17 +17,3 @@ all or nothing over the accepted rows; invite the organizations to claim their l
 """
 
 from __future__ import annotations
-
-from flask import Flask
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def init_app(app: Flask) -> None:
-    """Register the ``imports`` pages and the ``import-sheet`` command."""
-    from directory.imports import cli, pages
-
-    app.config.setdefault("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-    app.register_blueprint(pages.blp)
-    for command in cli.COMMANDS:
-        app.cli.add_command(command)

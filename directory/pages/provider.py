@@ -15,8 +15,9 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
-from directory.auth import ANONYMOUS, access
+from directory.auth import access
 from directory.pages import search, wording
+from directory.rights import ANONYMOUS
 from directory.store import get_store
 from directory.store.base import Document, Store
 from directory.visibility import present

@@ -16,11 +16,12 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from directory import editing, workflow
-from directory.auth import access, can_write, current_principal
+from directory.auth import access, current_principal
 from directory.errors import flatten_field_errors
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
 from directory.pages import listing_forms
+from directory.rights import can_write
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, VersionConflict
 from directory.taxonomy import get_taxonomy
@@ -55,7 +56,7 @@ def listings() -> str:
 def edit(plural: str, entity_id: Any) -> str | tuple[str, int] | Response:
     """The edit form of one listing; saving applies the edit (or holds sensitive fields)."""
     kind = KINDS[plural]
-    current = editing.read_writable(kind, str(entity_id))
+    current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
     if request.method == "GET":
         return render_edit(kind, current, current, {})
     changes = listing_forms.changes_from_form(kind, request.form, current)
@@ -67,7 +68,7 @@ def edit(plural: str, entity_id: Any) -> str | tuple[str, int] | Response:
 def confirm(plural: str, entity_id: Any) -> Response:
     """ "Still accurate": re-confirm the listing without changing it."""
     kind = KINDS[plural]
-    current = editing.read_writable(kind, str(entity_id))
+    current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
     try:
         version, actor = listing_forms.form_version(), current_principal().actor
         workflow.stamp(get_store(), kind, current, "last_confirmed_at", version, actor)
@@ -81,7 +82,7 @@ def confirm(plural: str, entity_id: Any) -> Response:
 @access("writer")
 def capacity(entity_id: Any) -> Response:
     """One tap: one bed more or one bed fewer available now."""
-    current = editing.read_writable("service", str(entity_id))
+    current = editing.read_writable(get_store(), current_principal(), "service", str(entity_id))
     step = 1 if request.form.get("delta") == "+1" else -1
     changes = listing_forms.capacity_change(current, step)
     try:
@@ -97,7 +98,7 @@ def capacity(entity_id: Any) -> Response:
 def history(plural: str, entity_id: Any) -> str:
     """Every change of the listing: who, when, and what changed."""
     kind = KINDS[plural]
-    current = editing.read_writable(kind, str(entity_id))
+    current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
     changes = get_store().history(kind, current["id"])
     rows = [listing_forms.change_row(c) for c in reversed(changes)]
     return render_template("listing_history.html", kind=kind, doc=current, rows=rows)

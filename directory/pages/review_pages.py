@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from directory import workflow
 from directory.accounts import users
 from directory.accounts.sessions import end_sessions_of
-from directory.auth import ROLES, access, current_principal
+from directory.auth import access, current_principal
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
 from directory.pages import listing_forms
+from directory.rights import ROLES
 from directory.store import get_store
 from directory.store.base import KINDS, BrokenReference, NotFound, VersionConflict
 

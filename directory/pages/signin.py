@@ -14,10 +14,11 @@ from wtforms.validators import DataRequired, Length
 
 from directory.accounts import users
 from directory.accounts.api import CLEAR_SITE_DATA, authenticate, start_session
-from directory.auth import CASEWORK, STAFF, access, current_principal
+from directory.auth import access, current_principal
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
 from directory.limits import login_limit
+from directory.rights import CASEWORK, STAFF
 from directory.store import get_store
 
 blp = Blueprint("signin", __name__)
@@ -102,7 +103,7 @@ def _staff_globals() -> dict[str, object]:
 STAFF_PAGES = (
     ("workspace.search", "Recherche et orientation", CASEWORK),
     ("provider_pages.listings", "Mes fiches", {"provider"}),
-    ("workspace.referral_list", "Orientations", CASEWORK | {"provider"}),
+    ("referring.referral_list", "Orientations", CASEWORK | {"provider"}),
     ("review_pages.queue", "Modération et vérification", STAFF),
     ("gaps.index", "Lacunes de couverture", STAFF),
     ("imports.index", "Importer une cartographie", STAFF),

@@ -3,17 +3,22 @@
 ``NJIA_STORE`` selects the adapter: ``sqlite`` (default, the file ``NJIA_DATABASE``) or
 ``neo4j`` (``NJIA_NEO4J_URI``, ``NJIA_NEO4J_USER``, ``NJIA_NEO4J_PASSWORD``,
 ``NJIA_NEO4J_DATABASE``). The schema is brought up to date on first use in each process.
+
+Importing this package does not import Flask: the adapters and :class:`StoreHolder` serve the
+command line and the benchmarks too; only :func:`init_app`, :func:`get_store` and
+:func:`mark_unavailable` need an app, and import Flask when called.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from typing import Any
-
-from flask import Flask, current_app, g, has_request_context
+from typing import TYPE_CHECKING, Any
 
 from directory.store.base import Store, StoreUnavailable
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 _EXTENSION = "njia_store"
 
@@ -88,6 +93,8 @@ def get_store() -> Store:
     request fails at once instead of waiting for the database again: an outage costs one
     timeout, then 503.
     """
+    from flask import current_app, g, has_request_context
+
     failed = g.get("njia_store_failed") if has_request_context() else None
     if failed is not None:
         raise StoreUnavailable("the database failed earlier in this request") from failed
@@ -97,5 +104,7 @@ def get_store() -> Store:
 
 def mark_unavailable(error: StoreUnavailable) -> None:
     """Remember for the rest of the request that the database is unavailable."""
+    from flask import g, has_request_context
+
     if has_request_context():
         g.njia_store_failed = error

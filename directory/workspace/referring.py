@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from flask import Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from directory import referrals
@@ -28,7 +28,10 @@ from directory.store import get_store
 from directory.store.base import Document, NotFound
 from directory.taxonomy import get_taxonomy
 from directory.workspace import slip
-from directory.workspace.pages import blp
+
+blp = Blueprint("referring", __name__, url_prefix="/workspace")
+"""Referring from a search: consent, the records, the slip, and the referrals list."""
+
 
 REFER_FIELDS = frozenset({"csrf_token", "lang", "pick", "idempotency_key", "consent_attested",
                           "consent_method"})  # fmt: skip
@@ -161,7 +164,7 @@ def referral_list() -> str:
     """Referrals the caller may see: to its organization (providers), its own (caseworkers),
     all (staff). Closed ones past the retention period are purged first."""
     store, principal = get_store(), current_principal()
-    docs = referrals.listed(store, principal)
+    docs = referrals.listed(store, principal, float(current_app.config["REFERRAL_RETENTION_DAYS"]))
     names = {}
     for doc in docs:
         if doc["service_id"] not in names:
@@ -184,4 +187,4 @@ def referral_status() -> WerkzeugResponse | tuple[str, int]:
     except (referrals.ReferralError, FormError) as exc:
         return render_template("workspace_referrals.html", referrals=[], names={},
                                may_update=False, error=exc), 422  # fmt: skip
-    return redirect(lang_url("workspace.referral_list"), code=303)
+    return redirect(lang_url("referring.referral_list"), code=303)

@@ -16,9 +16,9 @@ from typing import Any
 from babel.dates import format_date
 from fpdf import FPDF
 
-from directory.auth import Principal
 from directory.i18n import current_language, gettext, need_label
 from directory.pages import wording
+from directory.rights import Principal
 from directory.store.base import Document, Store
 from directory.visibility import present
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from directory.auth import issue_token
+from directory.rights import issue_token
 from tests import factories
 from tests.conftest import bearer
 

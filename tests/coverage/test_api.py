@@ -11,7 +11,7 @@ import pytest
 
 from directory import create_app
 from directory.api import coverage as coverage_api
-from directory.auth import issue_token
+from directory.rights import issue_token
 from directory.seed_facilities import facility_listings
 from directory.store import get_store
 from tests.conftest import bearer, store_config

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from directory import create_app
-from directory.auth import issue_token
+from directory.rights import issue_token
 
 EXAMPLES_PER_OPERATION = 20
 ROLES = ("anonymous", "caseworker", "provider", "coordinator")

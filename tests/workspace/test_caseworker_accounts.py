@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from directory.accounts import users
-from directory.auth import ACCESS_LEVELS, issue_token
+from directory.auth import ACCESS_LEVELS
+from directory.rights import issue_token
 from tests import factories as f
 from tests.accounts.helpers import make_user, sign_in
 from tests.conftest import bearer
