@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install translations messages run test lint format clean bench
+.PHONY: install translations messages run test check lint format clean bench
 
 TRANSLATIONS := directory/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
@@ -46,6 +46,12 @@ test: install translations
 	$(BIN)/python -m mypy
 	$(BIN)/python -m bandit --quiet --recursive directory matching --severity-level medium
 	$(BIN)/python -m pytest
+
+# The fast loop while coding: every test that needs neither Neo4j, Chromium nor seconds of its
+# own (marks neo4j, browser, slow), on SQLite, in parallel. `make test` (and CI) runs everything.
+check: install translations
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest -q -m "not neo4j and not browser and not slow" -n 4
 
 # Benchmarks (docs/benchmarks.md): minutes the first time (1M-service databases are built and
 # cached in benchmarks/.cache/), not part of `make test`. BENCH_ARGS=--quick for 1k and 10k only.

@@ -67,6 +67,17 @@ def store_config(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     return config
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the Neo4j server (a ``neo4j`` backend parameter or the
+    server's fixtures) with ``neo4j``, so ``make check`` can leave them out."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params.values() if callspec is not None else ()
+        fixtures = getattr(item, "fixturenames", ())
+        if "neo4j" in params or "neo4j_server" in fixtures or "neo4j_uri" in fixtures:
+            item.add_marker(pytest.mark.neo4j)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

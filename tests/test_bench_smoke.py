@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_the_quick_benchmark_runs_on_a_fresh_cache(tmp_path: Path) -> None:
     pytest.importorskip("scipy", reason="benchmark extras not installed (pip install -e .[bench])")
     command = [

@@ -47,6 +47,7 @@ def _post(url: str, token: str, name: str) -> str | None:
         return None  # not acknowledged: the answer never arrived whole
 
 
+@pytest.mark.slow
 def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path):
     database = tmp_path / "njia.sqlite3"
     store = SqliteStore(database)

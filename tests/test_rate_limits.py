@@ -100,6 +100,7 @@ def two_workers(tmp_path):
         yield base
 
 
+@pytest.mark.slow
 def test_the_sixth_failed_sign_in_is_refused_on_every_form_and_worker(two_workers):
     """Failures through the API and the sign-in page, over two workers, share one count."""
     from tests.servers import Browser
@@ -124,6 +125,7 @@ def test_the_sixth_failed_sign_in_is_refused_on_every_form_and_worker(two_worker
     assert api.request("POST", "/api/v1/auth/login", json_body=right).status == 429
 
 
+@pytest.mark.slow
 def test_the_anonymous_search_limit_holds_across_workers(two_workers):
     """Concurrent searches keep both workers busy; five pass in all, not five per worker."""
     from concurrent.futures import ThreadPoolExecutor

@@ -70,6 +70,7 @@ def _answer(store, point, options, audience, full=False):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(seed=st.integers(0, 10**6), options=REQUESTS, audience=st.sampled_from(["public", "staff"]))
+@pytest.mark.slow
 def test_the_widening_search_answers_as_the_full_search(directory_store, seed, options, audience):
     lat, lon = GENERATOR.point(random.Random(seed))
     point = matchmaker.point_from(lat, lon)

@@ -140,6 +140,7 @@ def _answers(config, listings):
         app.extensions["njia_store"].close()
 
 
+@pytest.mark.neo4j
 def test_both_stores_give_identical_answers(tmp_path, request):
     listings = demo_listings() + list(islice(facility_listings(), 900))
     sqlite = _answers(store_config("sqlite", tmp_path, request), listings)

@@ -15,6 +15,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from directory import create_app
 from directory.rights import issue_token
 
+pytestmark = pytest.mark.slow  # schemathesis over every operation and role
+
 EXAMPLES_PER_OPERATION = 20
 ROLES = ("anonymous", "caseworker", "provider", "coordinator")
 LEAKS = ("Traceback", "SELECT ", "INSERT INTO", "MATCH (", "sqlite3.", "neo4j.exceptions")
