@@ -239,3 +239,13 @@ COMMANDS = (
     copy_to_neo4j,
     purge_referrals,
 )
+
+
+def main() -> None:
+    """``njia``: the ``flask --app wsgi`` commands of an installed Njia (``njia init-db``,
+    ``njia seed``, ``njia run``, ...), with the same ``NJIA_*`` configuration."""
+    from flask.cli import FlaskGroup
+
+    from directory import create_app
+
+    FlaskGroup(name="njia", create_app=create_app, help=main.__doc__)()
