@@ -34,7 +34,7 @@ def schema_name(schema: Any) -> str:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``NJIA_*`` env, then
     ``test_config``. Nothing touches the database until the first request needs it."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask("directory", instance_relative_config=True)  # the package: its templates, static
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French text, fewer bytes
     app.config.from_mapping(config.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
