@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import IO, Any
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -146,8 +146,3 @@ def load(store: Store, parsed: ParsedImport) -> int:
         raise ImportFailed([f"{exc.field}: {exc.message}"]) from exc
     except Conflict as exc:
         raise ImportFailed([f"{exc} (import into an empty directory)"]) from exc
-
-
-def read_lines(handle: IO[str]) -> Iterator[str]:
-    """Lines of an open text file (kept lazy so progress can be shown)."""
-    yield from handle

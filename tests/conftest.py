@@ -20,6 +20,7 @@ from directory import create_app
 from directory.rights import issue_token
 from directory.store import open_store
 from directory.store.base import Store
+from tests.neo4j_server import wipe as wipe_neo4j
 
 BACKENDS = ("sqlite", "neo4j")
 # Tests send far more anonymous searches than a person; tests/test_rate_limits.py checks the limit.
@@ -61,9 +62,7 @@ def store_config(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         return {"STORE": "sqlite", "DATABASE": str(tmp_path / "njia.sqlite3"), "DB_TIMEOUT": 1.0}
     uri = request.getfixturevalue("neo4j_uri")
     config = {"STORE": "neo4j", "NEO4J_URI": uri, "NEO4J_DATABASE": "neo4j", "DB_TIMEOUT": 5.0}
-    wipe = open_store(config)
-    wipe.wipe_for_tests()  # type: ignore[attr-defined]
-    wipe.close()
+    wipe_neo4j(config)
     return config
 
 

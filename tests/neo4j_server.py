@@ -235,3 +235,17 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
     with stream, contextlib.suppress(ValueError, OSError):
         for line in stream:
             lines.put(line)
+
+
+WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+def wipe(config: dict[str, object]) -> None:
+    """Delete every node of the configured database: Community Edition has one user database,
+    so each test starts from an empty one. Test-only; the production store has no such call."""
+    import neo4j
+
+    auth = (config["NEO4J_USER"], config["NEO4J_PASSWORD"]) if config.get("NEO4J_USER") else None
+    driver = neo4j.GraphDatabase.driver(str(config["NEO4J_URI"]), auth=auth)
+    with driver, driver.session(database=str(config.get("NEO4J_DATABASE", "neo4j"))) as session:
+        session.run(WIPE).consume()

@@ -17,6 +17,7 @@ from directory import create_app
 from directory.store import open_store
 from directory.store.base import link_id
 from tests import factories as f
+from tests.neo4j_server import wipe as wipe_neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +30,7 @@ def neo4j_config(neo4j_uri):
         "NEO4J_DATABASE": "neo4j",
         "DB_TIMEOUT": 2.0,
     }
-    store = open_store(config)
-    store.wipe_for_tests()
-    store.close()
+    wipe_neo4j(config)
     return config
 
 

@@ -199,8 +199,3 @@ def accept_invite(store: Store, token: str, name: str, password: str) -> User:
         raise AccountError("token", "This invitation is not valid or has expired.") from exc
     return create_user(store, invite.doc["email"], name, invite.doc["role"], password,
                        invite.doc["organization_id"])  # fmt: skip
-
-
-def is_staff_role(role: str | None) -> bool:
-    """Admins and coordinators."""
-    return role in STAFF

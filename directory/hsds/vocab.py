@@ -32,8 +32,6 @@ from directory.taxonomy import TIME_ZONES
 NAMESPACE = LINK_NAMESPACE
 """Namespace of Njia's derived HSDS identifiers (never change it: ids would all change)."""
 
-PROFILE_DOC = "docs/hsds-profile.md"
-
 FIELD_TERMS: dict[str, str] = {
     "remote": "The service is delivered remotely (hotline): true.",
     "always_open": "Open 24 hours a day, 7 days a week: true.",

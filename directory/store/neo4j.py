@@ -162,11 +162,6 @@ class Neo4jStore:
 
         self._run(False, work)
 
-    def wipe_for_tests(self) -> None:
-        """Delete every node (tests only: Community Edition has one user database)."""
-        with self._get_driver().session(database=self.database) as session:
-            session.run(q.WIPE).consume()
-
     # -- listings ----------------------------------------------------------------------
 
     def create(self, kind: str, doc: Document, actor: str) -> Document:

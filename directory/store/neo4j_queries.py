@@ -214,7 +214,6 @@ MATCH (t:ApiToken {secret_hash: $hash})
 RETURN t.id, t.role, t.label, t.organization_id, t.revoked, t.user_id
 """
 REVOKE_TOKEN = "MATCH (t:ApiToken {id: $id}) SET t.revoked = true RETURN t.id"
-WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 # -- list filters ------------------------------------------------------------------------
 

@@ -41,6 +41,22 @@ from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query, utc_now
 
 
+def statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, each complete as SQLite parses it (a ``;``
+    inside a string literal or a trigger body does not end one). ``executescript`` is not used:
+    it commits first, and a migration must apply in the same transaction as its version."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                found.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n\t;"):
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]!r}")
+    return found
+
+
 class SqliteStore:
     """The :class:`~directory.store.base.Store` contract on one SQLite database file."""
 
@@ -107,9 +123,8 @@ class SqliteStore:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             current = int(row[0]) if row else 0
             for number in range(current + 1, len(MIGRATIONS) + 1):
-                for statement in MIGRATIONS[number - 1].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                for statement in statements(MIGRATIONS[number - 1]):
+                    conn.execute(statement)
                 conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(number),),

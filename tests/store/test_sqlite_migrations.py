@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from directory.store.base import link_id
 from directory.store.sqlite import SqliteStore
 from directory.store.sqlite_schema import MIGRATIONS
@@ -26,3 +28,18 @@ def test_link_ids_are_filled_in_for_links_written_before_they_existed(tmp_path):
     assert reopened.schema_version() == len(MIGRATIONS)
     assert reopened.find_link(link_id(svc["id"], loc["id"])) == (svc["id"], loc["id"])
     reopened.close()
+
+
+def test_migration_statements_end_where_sqlite_says_not_at_every_semicolon():
+    from directory.store.sqlite import statements
+
+    script = """
+    INSERT INTO t VALUES ('a;b');
+    CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;
+    """
+    assert statements(script) == [
+        "INSERT INTO t VALUES ('a;b');",
+        "CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;",
+    ]
+    with pytest.raises(ValueError, match="incomplete"):
+        statements("CREATE TRIGGER y AFTER INSERT ON t BEGIN SELECT 1;")
