@@ -17,6 +17,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from directory.schemas import flatten_field_errors
 from directory.store.base import (
     BrokenReference,
     Conflict,
@@ -27,7 +28,6 @@ from directory.store.base import (
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
-_LOCATIONS = ("json", "query", "form", "files", "headers", "path")
 _CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -45,22 +45,6 @@ _CODES = {
     500: "internal_error",
     503: "unavailable",
 }
-
-
-def flatten_field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Turn marshmallow's nested error dict into ``{"dotted.path": [messages]}``."""
-    if isinstance(errors, list):
-        return {prefix or "_schema": [str(m) for m in errors]}
-    if not isinstance(errors, dict):
-        return {prefix or "_schema": [str(errors)]}
-    flat: dict[str, list[str]] = {}
-    for key, value in errors.items():
-        name = str(key)
-        if not prefix and name in _LOCATIONS and isinstance(value, dict):
-            flat.update(flatten_field_errors(value))
-            continue
-        flat.update(flatten_field_errors(value, f"{prefix}.{name}" if prefix else name))
-    return flat
 
 
 def error_response(

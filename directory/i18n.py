@@ -19,8 +19,9 @@ from typing import Any
 
 import flask_babel
 from babel import Locale
+from babel.dates import get_day_names
 from flask import Flask, has_request_context, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, lazy_gettext
 
 from directory.taxonomy import get_taxonomy
 
@@ -95,6 +96,53 @@ def language_name(code: str) -> str:
     except ValueError:
         return code
     return str(names.get(code, code))
+
+
+KIND_WORDS = {
+    "city": lazy_gettext("ville"),
+    "town": lazy_gettext("petite ville"),
+    "village": lazy_gettext("village"),
+    "suburb": lazy_gettext("quartier"),
+    "quarter": lazy_gettext("quartier"),
+    "neighbourhood": lazy_gettext("quartier"),
+    "hamlet": lazy_gettext("hameau"),
+    "locality": lazy_gettext("lieu-dit"),
+    "island": lazy_gettext("île"),
+    "isolated_dwelling": lazy_gettext("habitation isolée"),
+    "farm": lazy_gettext("ferme"),
+    "commune": lazy_gettext("commune"),
+    "site": lazy_gettext("site de déplacés"),
+    "health_area": lazy_gettext("aire de santé"),
+    "health_zone": lazy_gettext("zone de santé"),
+}
+"""Kinds of gazetteer place in words (the pages' choices, the import's candidates)."""
+
+
+def kind_label(kind: str) -> str:
+    """A kind of place in words ("quartier", "aire de santé")."""
+    return str(KIND_WORDS.get(kind, kind))
+
+
+def weekly_hours(schedule: dict[str, Any]) -> list[str]:
+    """Opening hours as lines such as "lundi – vendredi : 08:00–16:00" (local time)."""
+    if schedule["always_open"]:
+        return [gettext("Ouvert 24 h/24, 7 j/7")]
+    days = get_day_names("wide", locale=current_language())
+    by_day: dict[int, list[str]] = {}
+    for h in sorted(schedule["hours"], key=lambda h: (h["weekday"], h["opens"])):
+        by_day.setdefault(h["weekday"], []).append(f"{h['opens']}–{h['closes']}")
+    runs: list[tuple[int, int, str]] = []
+    for day in sorted(by_day):
+        text = ", ".join(by_day[day])
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], day, text)
+        else:
+            runs.append((day, day, text))
+    return [
+        gettext("%(days)s : %(hours)s", days=days[a] + (" – " + days[b] if b != a else ""),
+                hours=text)
+        for a, b, text in runs
+    ]  # fmt: skip
 
 
 def _template_globals() -> dict[str, Any]:

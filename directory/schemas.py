@@ -342,3 +342,23 @@ class ErrorEnvelopeSchema(Schema):
     """``{"error": {...}}``: the one error envelope."""
 
     error = fields.Nested(ErrorBodySchema, required=True)
+
+
+_LOCATIONS = ("json", "query", "form", "files", "headers", "path")
+
+
+def flatten_field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested error dict into ``{"dotted.path": [messages]}`` (a request
+    location such as ``json`` or ``query`` is left out of the path)."""
+    if isinstance(errors, list):
+        return {prefix or "_schema": [str(m) for m in errors]}
+    if not isinstance(errors, dict):
+        return {prefix or "_schema": [str(errors)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        name = str(key)
+        if not prefix and name in _LOCATIONS and isinstance(value, dict):
+            flat.update(flatten_field_errors(value))
+            continue
+        flat.update(flatten_field_errors(value, f"{prefix}.{name}" if prefix else name))
+    return flat

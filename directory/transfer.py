@@ -22,8 +22,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from directory.errors import flatten_field_errors
-from directory.schemas import stored_schema
+from directory.schemas import flatten_field_errors, stored_schema
 from directory.store.base import KINDS, BrokenReference, Change, Conflict, Document, Store
 
 FORMAT = "njia-directory"

@@ -84,3 +84,23 @@ def test_every_registered_blueprint_is_served():
     app = create_app({"DATABASE": "/proc/njia/no-database-needed"})
     documented, others = blueprints()
     assert {b.name for b in [*documented, *others]} <= set(app.blueprints)
+
+
+def test_data_in_and_out_reaches_into_no_page_api_or_error_module():
+    """Transfer, HSDS and the spreadsheet import (their web front ends aside) use the core,
+    never a page, an API module or the web error module."""
+    web = ("directory.pages", "directory.api", "directory.errors", "directory.workspace")
+    fronts = {"api.py", "cli.py", "pages.py"}
+    paths = [ROOT / "directory" / "transfer.py"]
+    for package in ("hsds", "imports"):
+        paths += [p for p in (ROOT / "directory" / package).glob("*.py") if p.name not in fronts]
+    offenders = []
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            modules = [node.module]
+            if node.module == "directory":  # from directory import errors
+                modules = [f"directory.{alias.name}" for alias in node.names]
+            offenders += [f"{path.relative_to(ROOT)}: {m}" for m in modules if m.startswith(web)]
+    assert offenders == []

@@ -22,11 +22,10 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from directory.errors import flatten_field_errors
 from directory.gazetteer import get_gazetteer, normalise
 from directory.hsds import details
 from directory.hsds.vocab import Term, njia_id, recognise, utc_offset
-from directory.schemas import TAXONOMY, canonical
+from directory.schemas import TAXONOMY, canonical, flatten_field_errors
 
 Doc = dict[str, Any]
 STATUS_FROM_HSDS = {"active": "active", "inactive": "inactive", "defunct": "inactive"}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from directory.gazetteer import TOWN_KINDS, Place, get_gazetteer, normalise, spelling_key
 from directory.geo_parse import parse_coordinates
 from directory.i18n import gettext as _
+from directory.i18n import kind_label
 from directory.schemas import TAXONOMY
 
 CANDIDATES = 6
@@ -201,6 +202,4 @@ def candidate_label(place: Place) -> str:
 
 
 def _kind(place: Place) -> str:
-    from directory.pages.search import KIND_WORDS
-
-    return str(KIND_WORDS.get(place.kind, place.kind))
+    return kind_label(place.kind)

@@ -23,14 +23,13 @@ from typing import Any
 from marshmallow import ValidationError, validate
 
 from directory.contact_info import find_phones, parse_phones
-from directory.errors import flatten_field_errors
 from directory.gazetteer import normalise
 from directory.hsds.parsing import Listing
 from directory.i18n import gettext as _
 from directory.imports import places, vocabulary
 from directory.imports.fields import BY_KEY, NAMESPACE, Mapping, partner_key
 from directory.imports.hours import read_hours
-from directory.schemas import TAXONOMY, canonical
+from directory.schemas import TAXONOMY, canonical, flatten_field_errors
 
 SOURCE_MAX = 300
 SCHEMA_FIELD_COLUMNS = {

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from directory.i18n import gettext as _
-from directory.i18n import need_label
+from directory.i18n import need_label, weekly_hours
 from directory.imports import places
 from directory.imports.planning import Preview
 from directory.imports.reading import column_letter
 from directory.imports.rows import Row
-from directory.pages.wording import weekly_hours
 
 ACTIONS = {
     "create": _l("nouveau"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
+from directory import i18n
 from directory.auth import access
 from directory.pages import search, wording
 from directory.rights import ANONYMOUS
@@ -46,7 +47,7 @@ def service_page(service_id: uuid.UUID) -> str:
         places=[p for p in places if p is not None],
         front_door_only=len(shown["location_ids"]) < len(doc["location_ids"]),
         phones=wording.phone_links(shown["phones"], organization["phones"]),
-        hours=wording.weekly_hours(shown["schedule"]),
+        hours=i18n.weekly_hours(shown["schedule"]),
     )
 
 

@@ -17,11 +17,11 @@ from werkzeug.wrappers import Response
 
 from directory import editing, workflow
 from directory.auth import access, current_principal
-from directory.errors import flatten_field_errors
 from directory.i18n import gettext as _
 from directory.i18n import lang_url
 from directory.pages import listing_forms
 from directory.rights import can_write
+from directory.schemas import flatten_field_errors
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, VersionConflict
 from directory.taxonomy import get_taxonomy

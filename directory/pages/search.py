@@ -33,7 +33,7 @@ import matching
 from directory import match_request, matchmaker
 from directory.gazetteer import Place, get_gazetteer, normalise
 from directory.geo_parse import parse_coordinates
-from directory.i18n import gettext
+from directory.i18n import gettext, kind_label
 from directory.matchmaker import MatchJson, Point
 from directory.store.base import Store
 from directory.taxonomy import get_taxonomy
@@ -163,25 +163,6 @@ def _names_place(text: str, place: Place) -> bool:
     return text in ("", place.name) or text.startswith(place.name + " (")
 
 
-KIND_WORDS = {
-    "city": lazy_gettext("ville"),
-    "town": lazy_gettext("petite ville"),
-    "village": lazy_gettext("village"),
-    "suburb": lazy_gettext("quartier"),
-    "quarter": lazy_gettext("quartier"),
-    "neighbourhood": lazy_gettext("quartier"),
-    "hamlet": lazy_gettext("hameau"),
-    "locality": lazy_gettext("lieu-dit"),
-    "island": lazy_gettext("île"),
-    "isolated_dwelling": lazy_gettext("habitation isolée"),
-    "farm": lazy_gettext("ferme"),
-    "commune": lazy_gettext("commune"),
-    "site": lazy_gettext("site de déplacés"),
-    "health_area": lazy_gettext("aire de santé"),
-    "health_zone": lazy_gettext("zone de santé"),
-}
-
-
 def place_labels(places: list[Place]) -> list[str]:
     """Labels for a list of places: "Bukavu (Sud-Kivu)", with the kind of place in words, then
     the point, added where labels would repeat."""
@@ -195,7 +176,7 @@ def place_labels(places: list[Place]) -> list[str]:
 
 
 def _kind(place: Place) -> str:
-    return str(KIND_WORDS.get(place.kind, place.kind))
+    return kind_label(place.kind)
 
 
 def _with_kind(place: Place) -> str:

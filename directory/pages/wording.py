@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from directory.gazetteer import get_gazetteer
@@ -293,28 +293,6 @@ def directions(location: dict[str, Any] | None) -> list[str]:
 def _province(pcode: str | None) -> str | None:
     area = get_taxonomy().areas.get(pcode) if pcode else None
     return area.name if area else None
-
-
-def weekly_hours(schedule: dict[str, Any]) -> list[str]:
-    """Opening hours as lines such as "lundi – vendredi : 08:00–16:00" (local time)."""
-    if schedule["always_open"]:
-        return [gettext("Ouvert 24 h/24, 7 j/7")]
-    days = get_day_names("wide", locale=current_language())
-    by_day: dict[int, list[str]] = {}
-    for h in sorted(schedule["hours"], key=lambda h: (h["weekday"], h["opens"])):
-        by_day.setdefault(h["weekday"], []).append(f"{h['opens']}–{h['closes']}")
-    runs: list[tuple[int, int, str]] = []
-    for day in sorted(by_day):
-        text = ", ".join(by_day[day])
-        if runs and runs[-1][1] == day - 1 and runs[-1][2] == text:
-            runs[-1] = (runs[-1][0], day, text)
-        else:
-            runs.append((day, day, text))
-    return [
-        gettext("%(days)s : %(hours)s", days=days[a] + (" – " + days[b] if b != a else ""),
-                hours=text)
-        for a, b, text in runs
-    ]  # fmt: skip
 
 
 def offers(service: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from directory import matchmaker
+from directory import i18n, matchmaker
 from directory.auth import access, current_principal
 from directory.i18n import gettext, need_label
 from directory.pages import search, wording
@@ -148,7 +148,7 @@ def listing(service_id: uuid.UUID) -> str:
         places=places,
         front_door_only=len(shown["location_ids"]) < len(doc["location_ids"]),
         phones=wording.phone_links(shown["phones"], organization.get("phones", [])),
-        hours=wording.weekly_hours(shown["schedule"]),
+        hours=i18n.weekly_hours(shown["schedule"]),
         partners=partners(store, organization),
     )
 

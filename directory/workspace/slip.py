@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from fpdf import FPDF
 
+from directory import i18n
 from directory.i18n import current_language, gettext, need_label
 from directory.pages import wording
 from directory.rights import Principal
@@ -65,7 +66,7 @@ def items(store: Store, principal: Principal, referrals: list[Document]) -> list
                 service=service["name"],
                 organization=organization.get("name", ""),
                 where=where,
-                hours=wording.weekly_hours(service["schedule"]),
+                hours=i18n.weekly_hours(service["schedule"]),
                 phones=wording.phone_links(service["phones"], organization.get("phones", [])),
                 front_door_only=len(shown["location_ids"]) < len(service["location_ids"]),
             )
