@@ -14,7 +14,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from directory.gazetteer import SEED_DIR, Gazetteer, haversine_km, normalise
+from directory.gazetteer import SEED_DIR, Gazetteer, normalise
+from matching.geo import distance_km
 
 
 def timed(fn: Callable[[], object], repeat: int = 1) -> float:
@@ -50,7 +51,7 @@ def random_drc_points(gazetteer: Gazetteer, n: int, rng: random.Random) -> list[
 
 
 def brute_force_nearest(gazetteer: Gazetteer, lat: float, lon: float) -> object:
-    return min(gazetteer, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
+    return min(gazetteer, key=lambda p: distance_km(lat, lon, p.lat, p.lon))
 
 
 def main() -> None:
@@ -76,7 +77,8 @@ def main() -> None:
     print(summary("in_drc", [timed(lambda p=p: gazetteer.in_drc(*p)) for p in points]))
     print(
         summary(
-            "nearest (grid + geodesic)", [timed(lambda p=p: gazetteer.nearest(*p)) for p in points]
+            "nearest (k-d tree, ellipsoid)",
+            [timed(lambda p=p: gazetteer.nearest(*p)) for p in points],
         )
     )
     brute = [timed(lambda p=p: brute_force_nearest(gazetteer, *p)) for p in points[:50]]

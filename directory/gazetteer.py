@@ -11,7 +11,8 @@ Search is case- and accent-insensitive, matches prefixes, French/Bantu spelling 
 ("Kitchanga"/"Kitshanga", "Bukavou"/"Bukavu") and typos, and ranks by match quality, then
 importance (kind, then population); each result says how it matched (:class:`Match`).
 :meth:`Gazetteer.resolve` decides whether typed text names one place surely enough to search from
-it without asking (see its docstring). Reverse lookup finds the nearest named place by a grid index.
+it without asking (see its docstring). Reverse lookup finds the nearest named place by the
+shared k-d tree (:mod:`directory.nearest`), by ellipsoidal distance.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import functools
 import gzip
 import heapq
 import io
-import math
 import re
+import threading
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
@@ -30,11 +31,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from geopy.distance import geodesic
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from directory.geo_parse import DrcOutline, parse_coordinates
+from directory.nearest import NearestIndex
+from matching.geo import distance_km
 
 __all__ = ["Gazetteer", "Match", "Place", "Resolution", "distinct_labels", "get_gazetteer"]
 __all__ += ["parse_coordinates"]
@@ -64,8 +66,6 @@ QUALIFIERS = {"quartier", "qtier", "qrt", "q", "commune", "com", "cellule", "sit
 QUALIFIERS |= {"ville", "cite", "village", "localite", "aire", "sante", "as", "zone", "zs", "de"}
 QUALIFIERS |= {"du", "des", "d", "la", "le", "les", "l", "deplaces", "idp", "mji", "kijiji"}
 QUALIFIERS |= {"mboka", "kartie", "katika", "na", "ya", "a", "in", "near", "pres"}
-_CELL_DEG = 0.25  # grid cell for nearest-place lookups (about 28 km)
-_CELL_KM_MIN = _CELL_DEG * 111.19 * math.cos(math.radians(14))  # narrowest cell side in the DRC
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _VARIANTS = [("tsh", "sh"), ("tch", "sh"), ("ch", "sh"), ("ou", "u"), ("w", "u"), ("dj", "j")]
 _VARIANTS += [("y", "i"), (" ", "")]
@@ -187,16 +187,6 @@ def _with_point(p: Place) -> str:
     return f"{p.name} ({p.kind}, {p.province_name}, {p.lat:.2f}, {p.lon:.2f})"
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (mean Earth radius); within 0.5% of the geodesic."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
 class _NameIndex:
     """Names and alternate names of every place, indexed for exact, prefix and fuzzy lookups."""
 
@@ -274,50 +264,6 @@ def _by_length(keys: Iterable[str]) -> dict[int, list[str]]:
     return by_length
 
 
-class _Grid:
-    """Points bucketed in cells of ``_CELL_DEG`` degrees, for nearest-point search."""
-
-    def __init__(self, points: list[tuple[float, float]]) -> None:
-        self.points = points
-        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, (lat, lon) in enumerate(points):
-            self.cells[self._cell(lat, lon)].append(i)
-        self.max_ring = 1 + max(max(abs(a), abs(b)) for a, b in self.cells) * 2
-
-    @staticmethod
-    def _cell(lat: float, lon: float) -> tuple[int, int]:
-        return math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)
-
-    def nearest(
-        self, lat: float, lon: float, accept: Callable[[int], bool] | None = None
-    ) -> tuple[int, float] | None:
-        """(index, km) of the nearest point that ``accept(index)`` allows, ring by ring."""
-        ci, cj = self._cell(lat, lon)
-        best: tuple[float, int] | None = None
-        for ring in range(self.max_ring + 1):
-            if best is not None and best[0] <= (ring - 1) * _CELL_KM_MIN:
-                break
-            for cell in _ring(ci, cj, ring):
-                for i in self.cells.get(cell, ()):
-                    if accept is None or accept(i):
-                        d = haversine_km(lat, lon, *self.points[i])
-                        if best is None or d < best[0]:
-                            best = (d, i)
-        return None if best is None else (best[1], best[0])
-
-
-def _ring(ci: int, cj: int, r: int) -> Iterator[tuple[int, int]]:
-    if r == 0:
-        yield ci, cj
-        return
-    for dj in range(-r, r + 1):
-        yield ci - r, cj + dj
-        yield ci + r, cj + dj
-    for di in range(-r + 1, r):
-        yield ci + di, cj - r
-        yield ci + di, cj + r
-
-
 class Gazetteer:
     """Places of the DRC with search, lookup by id and reverse lookup. Build with :meth:`load`."""
 
@@ -336,9 +282,9 @@ class Gazetteer:
         names = ((i, n, k == 0) for i, p in enumerate(places) for k, n in enumerate(_names(p)))
         self._names = _NameIndex(names)
         # Reverse lookup describes a point by surveyed places only: a quarter standing at its
-        # city's centre must not name the centre.
-        self._surveyed = [i for i, p in enumerate(places) if not p.approximate]
-        self._grid = _Grid([(places[i].lat, places[i].lon) for i in self._surveyed])
+        # city's centre must not name the centre. One index per set of kinds asked for.
+        self._indexes: dict[frozenset[str] | None, tuple[list[int], NearestIndex]] = {}
+        self._index_lock = threading.Lock()
 
     @classmethod
     def load(cls, directory: Path) -> Gazetteer:
@@ -462,7 +408,7 @@ class Gazetteer:
 
         def near(place: Place) -> bool:
             return (place.within == town.name and place.province_pcode == town.province_pcode) or (
-                haversine_km(place.lat, place.lon, town.lat, town.lon) <= CONTEXT_KM
+                distance_km(place.lat, place.lon, town.lat, town.lon) <= CONTEXT_KM
             )
 
         return near, town.name
@@ -516,18 +462,29 @@ class Gazetteer:
     ) -> tuple[Place, float] | None:
         """The nearest place (of one of ``kinds`` if given) and its geodesic distance in km.
 
-        Only places at a surveyed point count (never an ``approximate`` one). None when the
-        point is outside the DRC (or no place is of the given kinds).
+        Only places at a surveyed point count (never an ``approximate`` one). The distance is
+        :func:`matching.geo.distance_km` (the ellipsoid), exactly the nearest by it. None when
+        the point is outside the DRC (or no place is of the given kinds).
         """
         if not self.in_drc(lat, lon):
             return None
-        surveyed = self._surveyed
-        accept = None if kinds is None else (lambda i: self._places[surveyed[i]].kind in kinds)
-        found = self._grid.nearest(lat, lon, accept)
+        surveyed, index = self._index(None if kinds is None else frozenset(kinds))
+        found = index.nearest(lat, lon)
         if found is None:
             return None
-        place = self._places[surveyed[found[0]]]
-        return place, geodesic((lat, lon), (place.lat, place.lon)).km
+        km, i = found
+        return self._places[surveyed[i]], km
+
+    def _index(self, kinds: frozenset[str] | None) -> tuple[list[int], NearestIndex]:
+        """The surveyed places (of ``kinds``) and their nearest-point index, built once."""
+        if kinds not in self._indexes:
+            with self._index_lock:
+                if kinds not in self._indexes:
+                    chosen = [i for i, p in enumerate(self._places) if not p.approximate
+                              and (kinds is None or p.kind in kinds)]  # fmt: skip
+                    points = [(self._places[i].lat, self._places[i].lon) for i in chosen]
+                    self._indexes[kinds] = (chosen, NearestIndex(points))
+        return self._indexes[kinds]
 
     def area_pcodes(self, lat: float, lon: float) -> frozenset[str]:
         """P-code of the province of the nearest place; empty outside the DRC."""
@@ -581,7 +538,7 @@ def _distinct(places: Iterable[Place]) -> list[Place]:
     """The places, dropping any under :data:`SAME_PLACE_KM` from one kept before it."""
     kept: list[Place] = []
     for place in places:
-        if all(haversine_km(place.lat, place.lon, k.lat, k.lon) > SAME_PLACE_KM for k in kept):
+        if all(distance_km(place.lat, place.lon, k.lat, k.lon) > SAME_PLACE_KM for k in kept):
             kept.append(place)
     return kept
 
@@ -590,7 +547,7 @@ def _distinct_matches(found: Iterable[Match]) -> list[Match]:
     kept: list[Match] = []
     for m in found:
         p = m.place
-        if all(haversine_km(p.lat, p.lon, k.place.lat, k.place.lon) > SAME_PLACE_KM for k in kept):
+        if all(distance_km(p.lat, p.lon, k.place.lat, k.place.lon) > SAME_PLACE_KM for k in kept):
             kept.append(m)
     return kept
 
@@ -638,8 +595,8 @@ def _health_places(
     with open(path, encoding="utf-8") as f:
         for row in csv.DictReader(f):
             place = _place(row, areas, aliases.get(row["place_id"], []))
-            near = min(towns, key=lambda t: haversine_km(t.lat, t.lon, place.lat, place.lon))
-            close = haversine_km(near.lat, near.lon, place.lat, place.lon) <= WITHIN_KM
+            near = min(towns, key=lambda t: distance_km(t.lat, t.lon, place.lat, place.lon))
+            close = distance_km(near.lat, near.lon, place.lat, place.lon) <= WITHIN_KM
             found.append(replace(place, approximate=True, within=near.name if close else None))
     return found
 
@@ -659,7 +616,7 @@ def _quarters(path: Path, places: list[Place]) -> list[Place]:
         for row in csv.DictReader(f):
             city = by_id[row["city_id"]]
             key = spelling_key(normalise(row["name"]))
-            if any(haversine_km(p.lat, p.lon, city.lat, city.lon) <= WITHIN_KM for p in keys[key]):
+            if any(distance_km(p.lat, p.lon, city.lat, city.lon) <= WITHIN_KM for p in keys[key]):
                 continue
             at = by_id[row["at"]] if row["at"] else city
             alt = tuple(row["alt_names"].split("|")) if row["alt_names"] else ()

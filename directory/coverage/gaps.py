@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from directory.coverage.nearest import NearestIndex
 from directory.coverage.places import (
     PLACE_CLASSES,
     CoveragePlace,
@@ -34,6 +33,7 @@ from directory.coverage.places import (
 )
 from directory.coverage.snapshot import Snapshot
 from directory.coverage.supply import Supply, covers, supply
+from directory.nearest import NearestIndex
 
 THRESHOLDS_KM = (10, 25, 50, 100)
 BANDS = ("0-10", "10-25", "25-50", "50-100", "100+", "none")

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from directory.gazetteer import Gazetteer, get_gazetteer, haversine_km
+from directory.gazetteer import Gazetteer, get_gazetteer
 from directory.taxonomy import get_taxonomy
+from matching.geo import distance_km
 
 PLACE_CLASSES = ("city", "town", "village")
 """Population classes: ``city`` (100,000 people or more, and the quarters of cities), ``town``
@@ -71,7 +72,7 @@ class TerritoryLocator:
         seats = self._seats.get(province)
         if not seats:
             return None
-        return min(seats, key=lambda s: (haversine_km(lat, lon, s[1], s[2]), s[0]))[0]
+        return min(seats, key=lambda s: (distance_km(lat, lon, s[1], s[2]), s[0]))[0]
 
     def of_location(self, location: Mapping[str, Any]) -> str | None:
         """A location's stated ``adm2_pcode``, else the approximate territory of its point."""

@@ -18,13 +18,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from geopy.distance import geodesic
-
 from directory.hsds import mapping, vocab
 from directory.hsds.public import PUBLIC_TIERS, PublicView
 from directory.schemas import NEED_CODES, TAXONOMY
 from directory.store.base import Document, ListQuery
 from directory.store.text import search_words
+from matching.geo import distance_km
 
 Doc = dict[str, Any]
 Predicate = Callable[[Document], bool]
@@ -177,7 +176,8 @@ def links_near(
     for row in rows:
         if row.location is None:
             continue
-        distance = geodesic((lat, lon), (row.location["latitude"], row.location["longitude"])).m
+        point = (row.location["latitude"], row.location["longitude"])
+        distance = distance_km(lat, lon, *point) * 1000.0
         link = Link(view.service(row.service), row.location, distance)
         if distance > metres or link.id in found or not _matches(link, filters, words, predicate):
             continue

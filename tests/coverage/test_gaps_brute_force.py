@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.coverage import gaps
-from directory.coverage.nearest import NearestIndex, brute_force_nearest
 from directory.coverage.places import PLACE_CLASSES, coverage_places
 from directory.coverage.supply import covers, supply
+from directory.nearest import NearestIndex, brute_force_nearest
 from directory.taxonomy import get_taxonomy
 from tests.coverage.conftest import AT
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.gazetteer import SEED_DIR, Gazetteer, haversine_km
+from directory.gazetteer import SEED_DIR, Gazetteer
+from matching.geo import distance_km
 
 GOMA = (-1.6792, 29.2228)
 GOMA_HEAL_AFRICA = (-1.6706, 29.2287)  # outside Natural Earth's outline, inside the DRC
@@ -77,8 +78,8 @@ def test_grid_nearest_equals_brute_force(gazetteer, lat, lon):
         assert not gazetteer.in_drc(lat, lon)
         return
     place, km = found
-    best = min(haversine_km(lat, lon, p.lat, p.lon) for p in gazetteer if not p.approximate)
-    assert haversine_km(lat, lon, place.lat, place.lon) == pytest.approx(best)
+    best = min(distance_km(lat, lon, p.lat, p.lon) for p in gazetteer if not p.approximate)
+    assert distance_km(lat, lon, place.lat, place.lon) == pytest.approx(best)
     assert km == pytest.approx(best, rel=0.01)
 
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.gazetteer import Gazetteer, haversine_km, normalise
+from directory.gazetteer import Gazetteer, normalise
+from matching.geo import distance_km
 
 TYPED = Path(__file__).resolve().parents[1] / "data" / "typed_places.csv"
 RIGHT_CITY_KM = 25.0
@@ -26,7 +27,7 @@ def typed_rows() -> list[dict[str, str]]:
 def _in_city(gazetteer: Gazetteer, place, city: str) -> bool:  # type: ignore[no-untyped-def]
     town = gazetteer.resolve(city).place
     assert town is not None, city
-    return haversine_km(place.lat, place.lon, town.lat, town.lon) <= RIGHT_CITY_KM
+    return distance_km(place.lat, place.lon, town.lat, town.lon) <= RIGHT_CITY_KM
 
 
 def test_the_typed_list_resolves_to_the_right_city_or_is_asked_never_elsewhere(gazetteer):
