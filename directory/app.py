@@ -41,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("NJIA")
     if test_config:
         app.config.update(test_config)
-    logs.configure(app.config.get("LOG_LEVEL", "INFO"))
+    logs.configure(app.config["LOG_LEVEL"])
 
     store.init_app(app)
     bodies.init_app(app)  # first of the before_request hooks: others read the body

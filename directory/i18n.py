@@ -158,7 +158,6 @@ def _template_globals() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with French as the default and the URL-chosen language."""
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     Babel(app, locale_selector=select_language)
     app.context_processor(_template_globals)
 

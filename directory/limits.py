@@ -28,7 +28,6 @@ from directory.store.base import Conflict, NotFound, Record, StoreUnavailable, V
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 DEFAULT_SEARCH_LIMIT = "60 per minute"
 LOGIN_LIMIT = "5 per 15 minutes"
-STORAGE_URI = "njia://"
 COLLECTION = "rate_limit"
 WINDOWS = "window"
 """``key1`` of every rate-limit record: one indexed bucket, ordered by expiry, to purge."""
@@ -238,13 +237,4 @@ def purge_ended(now: float) -> int:
 
 def init_app(app: Flask) -> None:
     """Attach the limiter with the app's storage settings."""
-    app.config.setdefault("RATELIMIT_STORAGE_URI", STORAGE_URI)
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    # When the database cannot count, let the request through: it then needs the database
-    # itself and answers 503, except the offline place search, which keeps working.
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    # The limiter object is shared by every app of the process (tests make many): state each
-    # app's choice explicitly, or one app's RATELIMIT_ENABLED=False would leak into the next.
-    app.config.setdefault("RATELIMIT_ENABLED", True)
-    limiter.init_app(app)
+    limiter.init_app(app)  # settings: RATELIMIT_* in directory/config.py

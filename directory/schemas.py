@@ -317,8 +317,14 @@ def canonical(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
     Raises :class:`marshmallow.ValidationError` naming every bad field.
     """
-    schema = SCHEMAS[kind]()
-    doc = schema.dump(schema.load(data))
+    return canonical_loaded(kind, SCHEMAS[kind]().load(data))
+
+
+def canonical_loaded(kind: str, loaded: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of a listing already loaded by its schema (as the API's arguments are),
+    with defaults filled in and server-managed fields dropped: :func:`canonical` without
+    validating twice."""
+    doc = SCHEMAS[kind]().dump(loaded)
     for managed in SERVER_MANAGED:
         doc.pop(managed, None)
     if kind == "location" and doc["tz"] is None:

@@ -17,8 +17,6 @@ def init_app(app: Flask) -> None:
     _ensure_secret_key(app)
     app.session_interface = StoreSessionInterface()
     app.after_request(persist)  # before the security headers' hook (hooks run last-first)
-    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for cookie-auth writes
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
     CSRFProtect(app)
 
 

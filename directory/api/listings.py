@@ -23,7 +23,7 @@ from directory.api.review import add_listing_actions
 from directory.auth import access, current_principal
 from directory.limits import read_limit
 from directory.rights import can_write, sees_restricted_addresses, visible_tiers
-from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical
+from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical_loaded
 from directory.store import get_store
 from directory.store.base import Document, ListQuery
 from directory.visibility import present
@@ -68,9 +68,9 @@ def listing_blueprint(kind: str) -> Blueprint:
         @blp.arguments(schema)
         @blp.response(201, schema)
         @blp.alt_response(202, schema=held_schema(kind), description=HELD_DOC)
-        def post(self, _: dict[str, Any]) -> Response:
+        def post(self, loaded: dict[str, Any]) -> Response:
             """Create. The server assigns the id (a random UUID)."""
-            return create_listing(kind)
+            return create_listing(kind, loaded)
 
     class Item(MethodView):
         @access("public")
@@ -146,10 +146,10 @@ def list_listings(kind: str, page: int, per_page: int, filters: dict[str, Any]) 
     return jsonify(items=items, page=page, per_page=per_page, total=result.total)
 
 
-def create_listing(kind: str) -> Response:
-    """Validate, authorize and store a new listing."""
+def create_listing(kind: str, loaded: dict[str, Any]) -> Response:
+    """Authorize and store a new listing, validated once by the route's schema."""
     principal = current_principal()
-    doc = canonical(kind, request.get_json())
+    doc = canonical_loaded(kind, loaded)
     doc = {"id": str(uuid.uuid4()), **doc}
     if not can_write(principal, kind, doc):
         abort(403 if kind == "organization" else 404)

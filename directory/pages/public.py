@@ -26,16 +26,13 @@ from directory.taxonomy import get_taxonomy
 
 blp = Blueprint("public", __name__)
 
-QUICK_EXIT_URL = "https://www.google.com/search?q=m%C3%A9t%C3%A9o"
-"""Where quick exit goes: a weather search, harmless on anyone's screen
-(``NJIA_QUICK_EXIT_URL`` changes it)."""
 SUGGESTIONS = 6
 
 
 @blp.app_context_processor
 def _page_globals() -> dict[str, Any]:
     return {
-        "quick_exit_url": current_app.config.get("QUICK_EXIT_URL", QUICK_EXIT_URL),
+        "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
         "words": wording,
         "need_codes": list(get_taxonomy().needs),
         "when_choices": search.WHEN_CHOICES,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.pages.public import QUICK_EXIT_URL
+from directory.config import QUICK_EXIT_URL
 from tests.browser.conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.browser
