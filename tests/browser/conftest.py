@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from directory.pages.public import QUICK_EXIT_URL
+from directory.config import QUICK_EXIT_URL
 from tests.browser.chromium import shared_browser
 from tests.pages.helpers import compile_catalogues, demo_app
 
