@@ -151,6 +151,14 @@ class Match:
         return self.level in SURE_LEVELS
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What typed text named around a place: a province's or a town's ``name``, and the town."""
+
+    name: str
+    town: Place | None = None
+
+
 @dataclass(frozen=True)
 class Resolution:
     """What typed text names: ``place`` when sure, else None; ``choices`` to offer either way
@@ -323,11 +331,7 @@ class Gazetteer:
 
     def matches(self, q: str, limit: int = 10) -> list[Match]:
         """The places of :meth:`search`, each with how it matched; raises like it."""
-        if len(q) > MAX_QUERY_LENGTH:
-            raise ValueError(f"q must be at most {MAX_QUERY_LENGTH} characters")
-        nq = normalise(q)
-        if not nq:
-            raise ValueError("q must contain a letter or digit")
+        nq = _query(q)
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be within 1..{MAX_LIMIT}")
         best: dict[int, int] = {}
@@ -355,9 +359,8 @@ class Gazetteer:
         (or recorded as in it) count; with a ``province`` P-code or a province in the text, only
         that province's. Unsure text gets up to 8 choices: the candidates, or the named city.
         """
-        readings = list(self._readings(text, province))
         first: Resolution | None = None
-        for name, area, context in readings:
+        for name, area, context in self._readings(text, province):  # lazily: most stop at one
             found = self._resolve_in(name, area, context)
             if found.place is not None:
                 return found
@@ -368,13 +371,11 @@ class Gazetteer:
 
     def _readings(
         self, text: str, province: str | None
-    ) -> Iterator[tuple[str, Callable[[Place], bool] | None, str | None]]:
-        """(name, area filter, context label) readings of typed text, most literal first."""
-        nq = normalise(text)
-        if len(text) > MAX_QUERY_LENGTH or not nq:
-            self.search(text)  # raises the documented ValueError
+    ) -> Iterator[tuple[str, Callable[[Place], bool] | None, Context | None]]:
+        """(name, area filter, context) readings of typed text, most literal first."""
+        nq = _query(text)
         base = self._in_province(province) if province else None
-        base_label = self._areas[province][0] if province and province in self._areas else None
+        base_label = Context(self._areas[province][0]) if province in self._areas else None
         yield text, base, base_label
         for name, where in _splits(text):
             context = self._context(where)
@@ -391,34 +392,34 @@ class Gazetteer:
         if stripped and stripped != nq:
             yield stripped, base, base_label
 
-    def _context(self, text: str) -> tuple[Callable[[Place], bool], str] | None:
+    def _context(self, text: str) -> tuple[Callable[[Place], bool], Context] | None:
         """An area filter for text naming a city or town (surely) or a province; else None."""
         nq = normalise(_without_qualifiers(text) or text)
         for pcode, (name, level) in self._areas.items():
             if level == 1 and spelling_key(normalise(name)) == spelling_key(nq):
-                return self._in_province(pcode), name
+                return self._in_province(pcode), Context(name)
         try:
             found = [m for m in self.matches(nq, 10) if m.sure and m.place.kind in TOWN_KINDS]
         except ValueError:
             return None
-        towns = _distinct([m.place for m in found])
+        towns = _distinct_matches(found)
         if len(towns) != 1:
             return None
-        town = towns[0]
+        town = towns[0].place
 
         def near(place: Place) -> bool:
             return (place.within == town.name and place.province_pcode == town.province_pcode) or (
                 distance_km(place.lat, place.lon, town.lat, town.lon) <= CONTEXT_KM
             )
 
-        return near, town.name
+        return near, Context(town.name, town)
 
     @staticmethod
     def _in_province(pcode: str) -> Callable[[Place], bool]:
         return lambda place: place.province_pcode == pcode
 
     def _resolve_in(
-        self, name: str, area: Callable[[Place], bool] | None, context: str | None
+        self, name: str, area: Callable[[Place], bool] | None, context: Context | None
     ) -> Resolution:
         try:
             found = self.matches(name, MAX_LIMIT)
@@ -434,18 +435,14 @@ class Gazetteer:
         if len(distinct) == 1:
             best = distinct[0]
             namesakes = [m for m in _distinct_matches(sure) if m.place != best.place]
-            return Resolution(name, best.place, best, tuple(namesakes[:CHOICES]), context)
+            label = context.name if context else None
+            return Resolution(name, best.place, best, tuple(namesakes[:CHOICES]), label)
         choices = distinct or _distinct_matches(found)
-        if not choices and context is not None:
-            town = self._town_named(context)
-            choices = [Match(town, "context")] if town is not None else []
-        return Resolution(name, None, None, tuple(choices[:CHOICES]), context)
-
-    def _town_named(self, name: str) -> Place | None:
-        for m in self.matches(name, 10):
-            if m.sure and m.place.kind in TOWN_KINDS:
-                return m.place
-        return None
+        if not choices and context is not None and context.town is not None:
+            choices = [Match(context.town, "context")]
+        return Resolution(
+            name, None, None, tuple(choices[:CHOICES]), context.name if context else None
+        )
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
@@ -534,16 +531,18 @@ def _both(a: Callable[[Place], bool], b: Callable[[Place], bool]) -> Callable[[P
     return lambda place: a(place) and b(place)
 
 
-def _distinct(places: Iterable[Place]) -> list[Place]:
-    """The places, dropping any under :data:`SAME_PLACE_KM` from one kept before it."""
-    kept: list[Place] = []
-    for place in places:
-        if all(distance_km(place.lat, place.lon, k.lat, k.lon) > SAME_PLACE_KM for k in kept):
-            kept.append(place)
-    return kept
+def _query(q: str) -> str:
+    """``q`` normalised; ValueError when over 100 characters or without a letter or digit."""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValueError(f"q must be at most {MAX_QUERY_LENGTH} characters")
+    nq = normalise(q)
+    if not nq:
+        raise ValueError("q must contain a letter or digit")
+    return nq
 
 
 def _distinct_matches(found: Iterable[Match]) -> list[Match]:
+    """The matches, dropping any whose place is under :data:`SAME_PLACE_KM` from one kept."""
     kept: list[Match] = []
     for m in found:
         p = m.place

@@ -165,8 +165,9 @@ def update_listing(kind: str, entity_id: str, changes: dict[str, Any]) -> Respon
     A provider's changes of sensitive fields go to the moderation queue instead (202).
     """
     version = expected_version()
-    current = editing.read_writable(get_store(), current_principal(), kind, entity_id)
-    result = editing.apply_edit(get_store(), current_principal(), kind, current, changes, version)
+    store, principal = get_store(), current_principal()
+    current = editing.read_writable(store, principal, kind, entity_id)
+    result = editing.apply_edit(store, principal, kind, current, changes, version)
     if not result.pending:
         return with_etag(jsonify(result.listing), 200)
     return _held(result, 202)

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from directory.auth import access
-from directory.gazetteer import Match, Place, distinct_labels, get_gazetteer
+from directory.gazetteer import MAX_LIMIT, Match, Place, distinct_labels, get_gazetteer
 from directory.geo_parse import OnlineGeocoder
 from directory.limits import search_limit
 from directory.schemas import StrictSchema
@@ -86,13 +86,13 @@ class Search(MethodView):
         province = args.get("province")
         if province is not None and province not in dict(gazetteer.provinces()):
             abort(422, description="province: not a province P-code")
-        try:
-            found = gazetteer.matches(args["q"], args["limit"])
+        try:  # within a province, filter the longest list then cut, not the other way round
+            found = gazetteer.matches(args["q"], MAX_LIMIT if province else args["limit"])
             resolution = gazetteer.resolve(args["q"], province)
         except ValueError as exc:
             abort(422, description=str(exc))
         if province is not None:
-            found = [m for m in found if m.place.province_pcode == province]
+            found = [m for m in found if m.place.province_pcode == province][: args["limit"]]
         if resolution.place is not None and resolution.match is not None:
             rest = [m for m in found if m.place != resolution.place]
             found = [resolution.match, *rest][: args["limit"]]

@@ -229,7 +229,7 @@ def province_choices() -> list[tuple[str, str]]:
 
 def _towns_of(province: str) -> tuple[tuple[str, str], ...]:
     """The largest towns of a province, to choose from."""
-    towns = [p for p in get_gazetteer().towns(province)][:TOWN_CHOICES]
+    towns = get_gazetteer().towns(province)[:TOWN_CHOICES]
     return tuple((p.place_id, label) for p, label in zip(towns, place_labels(towns), strict=True))
 
 

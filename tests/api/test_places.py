@@ -135,3 +135,11 @@ def test_a_city_in_the_text_and_a_province_argument_narrow_the_search(client):
     assert kwango.get_json()["items"][0]["province"]["name"] == "Kwango"
     bad = client.get("/api/v1/places", query_string={"q": "Goma", "province": "CD99"})
     assert bad.status_code == 422 and "province" in str(bad.get_json())
+
+
+def test_a_province_filter_still_gives_up_to_limit_places(client):
+    """The filter applies before the cut: the first "Gom…" overall is Goma, in Nord-Kivu."""
+    body = client.get(
+        "/api/v1/places", query_string={"q": "Gom", "province": "CD31", "limit": 1}
+    ).get_json()
+    assert [i["province"]["pcode"] for i in body["items"]] == ["CD31"]

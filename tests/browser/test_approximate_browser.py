@@ -41,6 +41,12 @@ SCREENS = {"fr": (360, "Chercher de l'aide"), "en": (1366, "Search for help")}
 """Language → the viewport width it is checked at, and the search button's label."""
 
 
+def _fits_and_keep(page, width: int, name: str) -> None:  # type: ignore[no-untyped-def]
+    """No horizontal scroll at this width; the screenshot is kept for review."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, name)
+
+
 def _search_sake(open_page, lang: str, need: str):  # type: ignore[no-untyped-def]
     """Pick Sake from the suggestions, tick ``need``, search; the results page."""
     width, button = SCREENS[lang]
@@ -65,8 +71,7 @@ def test_an_approximate_position_is_said_as_such(open_page, lang, said):
     text = card.inner_text()
     assert said in text
     assert " 0 km" not in text and "0 min" not in text
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(page, f"approximate-{width}px-{lang}")
+    _fits_and_keep(page, width, f"approximate-{width}px-{lang}")
 
 
 def _full_shelter_near_sake(app) -> None:  # type: ignore[no-untyped-def]
@@ -96,8 +101,7 @@ def test_what_a_rule_left_out_is_said_without_naming_it(open_page, lang, said):
     line.wait_for()
     assert line.inner_text() == said
     assert "Refuge plein" not in page.inner_text("main")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(page, f"left-out-{width}px-{lang}")
+    _fits_and_keep(page, width, f"left-out-{width}px-{lang}")
 
 
 CHOICE = {
@@ -118,10 +122,8 @@ def test_an_unsure_place_offers_choices_and_the_choice_searches_there(open_page,
     page.locator("#form-error").wait_for()
     assert asked in page.inner_text("#form-error")
     assert page.locator("select#province").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(page, f"place-choice-{width}px-{lang}")
+    _fits_and_keep(page, width, f"place-choice-{width}px-{lang}")
     page.locator(".place-choices").get_by_role("button", name="Ndosho (Goma, Nord-Kivu)").click()
     page.locator("h1", has_text="Ndosho (Goma, Nord-Kivu)").wait_for()
     assert approximate in page.inner_text("main")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(page, f"place-chosen-{width}px-{lang}")
+    _fits_and_keep(page, width, f"place-chosen-{width}px-{lang}")
