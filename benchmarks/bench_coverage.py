@@ -29,12 +29,12 @@ from typing import Any
 
 from geopy.distance import geodesic
 
-from directory import transfer
 from directory.cli import DEMO_FILE
 from directory.coverage import gaps
 from directory.coverage.places import coverage_places
 from directory.coverage.snapshot import Snapshot, now
-from directory.seed_facilities import facility_listings
+from directory.exchange import transfer
+from directory.exchange.seed_facilities import facility_listings
 from directory.store.sqlite import SqliteStore
 from matching.geo import distance_km
 

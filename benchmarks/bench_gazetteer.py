@@ -14,7 +14,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from directory.gazetteer import SEED_DIR, Gazetteer, normalise
+from directory.places.gazetteer import SEED_DIR, Gazetteer, normalise
 from matching.geo import distance_km
 
 

@@ -15,7 +15,7 @@ about ten locations around its home town and has referral agreements with up to 
 organizations of the same town.
 
 Documents are built directly in their canonical stored form; :func:`check_sample` validates a
-sample against :func:`directory.schemas.stored_schema` so the shortcut stays honest.
+sample against :func:`directory.core.schemas.stored_schema` so the shortcut stays honest.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from directory.gazetteer import Gazetteer, Place, get_gazetteer
-from directory.schemas import TAXONOMY, stored_schema
+from directory.core.schemas import TAXONOMY, stored_schema
+from directory.places.gazetteer import Gazetteer, Place, get_gazetteer
 
 Doc = dict[str, Any]
 STAMP = "2026-11-01T08:00:00+00:00"

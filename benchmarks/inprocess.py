@@ -1,7 +1,8 @@
 """The matcher end to end in-process: what ``POST /api/v1/match`` does, minus HTTP.
 
 One timed call validates the body with the API's own schema, describes the point with the
-gazetteer (:func:`directory.matchmaker.point_from`), runs :func:`directory.matchmaker.run_match`
+gazetteer (:func:`directory.search.engine.point_from`), runs
+:func:`directory.search.engine.run_match`
 on the store (candidate search, the pure matcher, the JSON view) and serialises the answer with
 ``json.dumps``, as ``jsonify`` would. The audience is the public one; ``at`` is fixed (a Tuesday,
 10:00 in Kinshasa) so that opening hours, and so the work done, do not depend on when the
@@ -19,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks.datagen import Generator
-from directory import matchmaker
 from directory.api.match import MatchRequestSchema
+from directory.search import engine
 from directory.store.base import Store
 
 AT = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ def match_once(store: Store, body: dict[str, Any]) -> str:
     """One in-process match, as the endpoint does it; returns the JSON text."""
     data = MatchRequestSchema().load(body)
     where = data.pop("location")
-    point = matchmaker.point_from(where["lat"], where["lon"])
+    point = engine.point_from(where["lat"], where["lon"])
     options = {
         **data,
         "needs": tuple(data["needs"]),
@@ -55,7 +56,7 @@ def match_once(store: Store, body: dict[str, Any]) -> str:
         "accessibility": frozenset(data.get("accessibility", ())),
         "at": AT,
     }
-    return json.dumps(matchmaker.run_match(store, point, options, "public"), ensure_ascii=False)
+    return json.dumps(engine.run_match(store, point, options, "public"), ensure_ascii=False)
 
 
 def body_for(scenario: str, point: tuple[float, float]) -> dict[str, Any]:
@@ -101,19 +102,19 @@ def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, in
     Returns the number of comparisons and of differing answers (which must be 0).
     """
     compared = differing = 0
-    saved = matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH, matchmaker.CONFIDENTIAL_BATCH
+    saved = engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH, engine.CONFIDENTIAL_BATCH
     for scenario in SCENARIOS:
         for p in points:
             body = body_for(scenario, p)
             fast = match_once(store, dict(body))
             # One step to max_distance_km, one to the wider radius: the search before widening.
-            matchmaker.FIRST_RADIUS_KM = matchmaker.RADIUS_GROWTH = float("inf")
-            matchmaker.CONFIDENTIAL_BATCH = float("inf")  # every confidential service
+            engine.FIRST_RADIUS_KM = engine.RADIUS_GROWTH = float("inf")
+            engine.CONFIDENTIAL_BATCH = float("inf")  # every confidential service
             try:
                 full = match_once(store, dict(body))
             finally:
-                (matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH,
-                 matchmaker.CONFIDENTIAL_BATCH) = saved  # fmt: skip
+                (engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH,
+                 engine.CONFIDENTIAL_BATCH) = saved  # fmt: skip
             compared += 1
             differing += fast != full
     return {"compared": compared, "differing": differing}

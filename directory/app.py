@@ -9,9 +9,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 
-from directory import accounts, bodies, config, errors, i18n, limits, logs, security, store
-from directory.auth import declare_access, enforce_route_access
-from directory.schemas import ErrorEnvelopeSchema
+from directory import config, store
+from directory.core.schemas import ErrorEnvelopeSchema
+from directory.web import bodies, errors, i18n, limits, logs, security, sessions
+from directory.web.auth import declare_access, enforce_route_access
 
 
 class NjiaApi(Api):  # type: ignore[misc]
@@ -49,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)
-    accounts.init_app(app)  # sessions and CSRF
+    sessions.init_app(app)  # sessions and CSRF
     app.before_request(enforce_route_access)
     _register(app)
     return app
@@ -57,13 +58,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def blueprints() -> tuple[list[Any], list[Any]]:
     """(API blueprints documented in the OpenAPI document, other blueprints): all of them."""
-    from directory.accounts import api as accounts_api
+    from directory.api import accounts as accounts_api
     from directory.api import coverage, docs, health, listings, match, places, referrals, review
-    from directory.hsds import api as hsds_api
-    from directory.imports import pages as import_pages
+    from directory.api import hsds as hsds_api
     from directory.pages import about, gaps, provider, provider_self, public, review_pages, signin
-    from directory.workspace import pages as workspace_pages
-    from directory.workspace import referring
+    from directory.pages import spreadsheet as import_pages
+    from directory.pages.workspace import pages as workspace_pages
+    from directory.pages.workspace import referring
 
     documented = [listings.listing_blueprint(kind) for kind in ("organization", "location",
                                                                 "service")]  # fmt: skip
@@ -77,8 +78,8 @@ def blueprints() -> tuple[list[Any], list[Any]]:
 def commands() -> list[Any]:
     """Every ``flask --app wsgi`` command."""
     from directory import cli
-    from directory.hsds import cli as hsds_cli
-    from directory.imports import cli as import_cli
+    from directory.cli import hsds as hsds_cli
+    from directory.cli import spreadsheet as import_cli
 
     return [*cli.COMMANDS, *hsds_cli.COMMANDS, *import_cli.COMMANDS]
 

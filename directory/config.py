@@ -32,7 +32,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_MAX_HOURS": 12,
         "REFERRAL_RETENTION_DAYS": 90,
         "MAP_TILE_URL": None,
-        "RATELIMIT_STORAGE_URI": "njia://",  # the store's own records (directory/limits.py)
+        "RATELIMIT_STORAGE_URI": "njia://",  # the store's own records (directory/web/limits.py)
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         # When the database cannot count, let the request through: it then needs the database

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from directory import create_app
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from directory.store import open_store
 from directory.store.base import Store
 from tests.neo4j_server import wipe as wipe_neo4j

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from directory.schemas import canonical
+from directory.core.schemas import canonical
 
 
 def new_id() -> str:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from directory import create_app
-from directory.backup import content_hash
+from directory.exchange.backup import content_hash
 from directory.store.sqlite import SqliteStore
 from tests import factories as f
 

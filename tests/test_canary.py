@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.logs import AllowListFormatter
-from directory.rights import issue_token
+from directory.core.rights import issue_token
+from directory.web.logs import AllowListFormatter
 from tests.accounts.helpers import make_user
 from tests.api.helpers import create
 

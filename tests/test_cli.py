@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from directory.cli import COMMANDS
-from directory.taxonomy import SEED_DIR
+from directory.core.taxonomy import SEED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,8 @@ def test_seed_loads_healthsites_facilities_as_unverified_medical_listings(runner
     result = runner.invoke(args=["seed", "--only", "facilities"])
     assert result.exit_code == 0, result.output
     # 2,345 hospitals, clinics and doctors, less 127 that give no GBV care (traditional
-    # healers, laboratories, opticians, dentists: directory.seed_facilities.gives_no_gbv_care)
+    # healers, laboratories, opticians, dentists:
+    # directory.exchange.seed_facilities.gives_no_gbv_care)
     assert app_store.counts() == {"organization": 2218, "location": 2218, "service": 2218}
     services = [d for k, d in app_store.export() if k == "service"]
     assert not [s["name"] for s in services if s["name"].upper().startswith("TRADI")]
@@ -48,7 +49,7 @@ def test_seed_covers_every_need_and_tier_and_is_marked_demo(runner, app_store):
     docs = list(app_store.export())
     needs = {n for k, d in docs if k == "service" for n in d["needs"]}
     tiers = {d["confidentiality"] for k, d in docs if k == "location"}
-    from directory.taxonomy import get_taxonomy
+    from directory.core.taxonomy import get_taxonomy
 
     assert needs == set(get_taxonomy().needs)
     assert tiers == {"public", "restricted", "confidential"}

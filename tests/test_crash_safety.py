@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from directory.store.sqlite import SqliteStore
 from tests.servers import free_port, wait_for
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from directory import create_app
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 
 MATCH = {"location": {"lat": -1.67, "lon": 29.22}, "needs": ["medical"]}
 
@@ -80,7 +80,7 @@ def test_signed_in_users_are_not_limited(limited):
 @pytest.fixture
 def two_workers(tmp_path):
     """gunicorn with two sync workers on one SQLite file, an account, and low search limits."""
-    from directory.accounts import users
+    from directory.core import users
     from directory.store.sqlite import SqliteStore
     from tests.accounts.helpers import PASSWORD
     from tests.servers import gunicorn
@@ -141,7 +141,7 @@ def test_the_anonymous_search_limit_holds_across_workers(two_workers):
 
 
 def test_store_storage_counts_a_moving_window_on_every_backend(app):
-    from directory.limits import StoreStorage
+    from directory.web.limits import StoreStorage
 
     storage = StoreStorage("njia://")
     with app.app_context():

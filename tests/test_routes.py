@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from directory.auth import ACCESS_LEVELS, route_access
+from directory.web.auth import ACCESS_LEVELS, route_access
 
 
 def test_every_route_and_method_is_classified(app):

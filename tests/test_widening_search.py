@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.datagen import Generator
-from directory import matchmaker
+from directory.search import engine
 from directory.store.sqlite import SqliteStore
 
 GENERATOR = Generator(3000, seed=5)
@@ -56,15 +56,15 @@ REQUESTS = st.fixed_dictionaries(
 
 def _answer(store, point, options, audience, full=False):
     if not full:
-        return matchmaker.run_match(store, point, options, audience)
-    saved = matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH, matchmaker.CONFIDENTIAL_BATCH
-    matchmaker.FIRST_RADIUS_KM = matchmaker.RADIUS_GROWTH = float("inf")
-    matchmaker.CONFIDENTIAL_BATCH = 10**9
+        return engine.run_match(store, point, options, audience)
+    saved = engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH, engine.CONFIDENTIAL_BATCH
+    engine.FIRST_RADIUS_KM = engine.RADIUS_GROWTH = float("inf")
+    engine.CONFIDENTIAL_BATCH = 10**9
     try:
-        return matchmaker.run_match(store, point, options, audience)
+        return engine.run_match(store, point, options, audience)
     finally:
-        (matchmaker.FIRST_RADIUS_KM, matchmaker.RADIUS_GROWTH,
-         matchmaker.CONFIDENTIAL_BATCH) = saved  # fmt: skip
+        (engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH,
+         engine.CONFIDENTIAL_BATCH) = saved  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -73,6 +73,6 @@ def _answer(store, point, options, audience, full=False):
 @pytest.mark.slow
 def test_the_widening_search_answers_as_the_full_search(directory_store, seed, options, audience):
     lat, lon = GENERATOR.point(random.Random(seed))
-    point = matchmaker.point_from(lat, lon)
+    point = engine.point_from(lat, lon)
     fast = _answer(directory_store, point, options, audience)
     assert fast == _answer(directory_store, point, options, audience, full=True)

@@ -28,14 +28,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
-from directory.auth import access
+from directory.core.schemas import StrictSchema
+from directory.core.taxonomy import get_taxonomy
 from directory.coverage import flows, gaps, network, quality, tables
 from directory.coverage.hxl import Column, to_csv
 from directory.coverage.snapshot import Snapshot, now
 from directory.coverage.supply import TARGETS
-from directory.schemas import StrictSchema
 from directory.store import get_store
-from directory.taxonomy import get_taxonomy
+from directory.web.auth import access
 
 blp = Blueprint(
     "coverage",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from directory.auth import access
+from directory.web.auth import access
 
 blp = Blueprint("apidocs", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from directory.auth import access
 from directory.store import get_store
+from directory.web.auth import access
 
 blp = Blueprint("health", __name__)
 

@@ -17,16 +17,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from directory import editing
-from directory.api.etag import expected_version, with_etag
 from directory.api.review import add_listing_actions
-from directory.auth import access, current_principal
-from directory.limits import read_limit
-from directory.rights import can_write, sees_restricted_addresses, visible_tiers
-from directory.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical_loaded
+from directory.core import editing
+from directory.core.rights import can_write, sees_restricted_addresses, visible_tiers
+from directory.core.schemas import NEED_CODES, SCHEMAS, TAXONOMY, StrictSchema, canonical_loaded
+from directory.core.visibility import present
 from directory.store import get_store
 from directory.store.base import Document, ListQuery
-from directory.visibility import present
+from directory.web.auth import access, current_principal
+from directory.web.etag import expected_version, with_etag
+from directory.web.limits import read_limit
 
 PLURAL = {"organization": "organizations", "location": "locations", "service": "services"}
 

@@ -14,11 +14,12 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from directory import match_request, matchmaker
-from directory.auth import access, current_principal
-from directory.limits import search_limit
-from directory.match_request import MatchRequestSchema
+from directory.search import engine
+from directory.search import request as match_request
+from directory.search.request import MatchRequestSchema
 from directory.store import get_store
+from directory.web.auth import access, current_principal
+from directory.web.limits import search_limit
 
 blp = Blueprint("match", __name__, url_prefix="/api/v1/match", description=__doc__)
 
@@ -39,5 +40,5 @@ def match_from(body: dict[str, Any]) -> dict[str, Any]:
     point = match_request.point_of(body["location"])
     options = match_request.options(body, datetime.now(UTC))
     principal = current_principal()
-    audience = matchmaker.audience_of(principal)
-    return matchmaker.run_match(get_store(), point, options, audience, principal.is_staff)
+    audience = engine.audience_of(principal)
+    return engine.run_match(get_store(), point, options, audience, principal.is_staff)

@@ -14,11 +14,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
-from directory.auth import access
-from directory.gazetteer import MAX_LIMIT, Match, Place, distinct_labels, get_gazetteer
-from directory.geo_parse import OnlineGeocoder
-from directory.limits import search_limit
-from directory.schemas import StrictSchema
+from directory.core.schemas import StrictSchema
+from directory.places.gazetteer import MAX_LIMIT, Match, Place, distinct_labels, get_gazetteer
+from directory.places.geo_parse import OnlineGeocoder
+from directory.web.auth import access
+from directory.web.limits import search_limit
 
 blp = Blueprint(
     "places", __name__, url_prefix="/api/v1/places", description="DRC places (offline gazetteer)."
@@ -60,7 +60,7 @@ def place_json(place: Place, label: str | None = None) -> dict[str, Any]:
 
 
 def match_json(match: Match) -> dict[str, Any]:
-    """How a place matched the query (see :class:`directory.gazetteer.Match`)."""
+    """How a place matched the query (see :class:`directory.places.gazetteer.Match`)."""
     return {
         "level": match.level,
         "distance": match.distance if match.level == "typo" else None,

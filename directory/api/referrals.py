@@ -23,11 +23,11 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as smorest_abort
 from marshmallow import fields, validate
 
-from directory import referrals
-from directory.auth import access, current_principal
-from directory.schemas import NEED_CODES, StrictSchema
+from directory.core import referrals
+from directory.core.schemas import NEED_CODES, StrictSchema
 from directory.store import get_store
 from directory.store.base import NotFound
+from directory.web.auth import access, current_principal
 
 blp = Blueprint(
     "referrals", __name__, url_prefix="/api/v1/referrals", description="Referrals (closed loop)."

@@ -21,12 +21,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from directory import editing, workflow
-from directory.api.etag import expected_version, with_etag
-from directory.auth import access, current_principal
-from directory.schemas import StrictSchema
+from directory.core import editing, workflow
+from directory.core.schemas import StrictSchema
 from directory.store import get_store
 from directory.store.base import KINDS, NotFound
+from directory.web.auth import access, current_principal
+from directory.web.etag import expected_version, with_etag
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Coordinators' review.")
 

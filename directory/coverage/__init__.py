@@ -9,7 +9,7 @@ from the store and serialises what these functions return.
 - :mod:`~directory.coverage.snapshot`: the directory read once (one export) per computation.
 - :mod:`~directory.coverage.places`: the gazetteer's places with a population class and a
   territory (approximate: the nearest territory seat of the province).
-- :mod:`directory.nearest` (shared with the gazetteer): a k-d tree answering "how far is the
+- :mod:`directory.places.nearest` (shared with the gazetteer): a k-d tree answering "how far is the
   nearest point", exactly.
 - :mod:`~directory.coverage.supply`: which services count for a need, and where they are.
 - :mod:`~directory.coverage.gaps`: distances from every place, shares within 10/25/50/100 km

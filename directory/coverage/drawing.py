@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from directory.gazetteer import SEED_DIR
+from directory.places.gazetteer import SEED_DIR
 
 BAND_COLOURS = ("#2c7bb6", "#abd9e9", "#fee08b", "#fdae61", "#d7191c", "#404040")
 """Colours of :data:`directory.coverage.gaps.BANDS`, near to far then none (colour-blind safe

@@ -66,7 +66,8 @@ class FlowTable:
 
 
 REFERRALS = "referral"
-"""The store's collection of the referrals the workspace records (:mod:`directory.referrals`)."""
+"""The store's collection of the referrals the workspace records
+(:mod:`directory.core.referrals`)."""
 SCAN_LIMIT = 100_000
 
 

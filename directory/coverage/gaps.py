@@ -33,7 +33,7 @@ from directory.coverage.places import (
 )
 from directory.coverage.snapshot import Snapshot
 from directory.coverage.supply import Supply, covers, supply
-from directory.nearest import NearestIndex
+from directory.places.nearest import NearestIndex
 
 THRESHOLDS_KM = (10, 25, 50, 100)
 BANDS = ("0-10", "10-25", "25-50", "50-100", "100+", "none")

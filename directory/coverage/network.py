@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from directory.core.taxonomy import get_taxonomy
 from directory.coverage.snapshot import Snapshot
 from directory.coverage.supply import TARGETS, is_operating, meets
 from directory.store.base import Document
-from directory.taxonomy import get_taxonomy
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from directory.gazetteer import Gazetteer, get_gazetteer
-from directory.taxonomy import get_taxonomy
+from directory.core.taxonomy import get_taxonomy
+from directory.places.gazetteer import Gazetteer, get_gazetteer
 from matching.geo import distance_km
 
 PLACE_CLASSES = ("city", "town", "village")

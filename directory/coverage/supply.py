@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from directory.core.taxonomy import get_taxonomy
 from directory.coverage.places import TerritoryLocator, territory_locator
 from directory.coverage.snapshot import Snapshot, parse_time
 from directory.store.base import Document
-from directory.taxonomy import get_taxonomy
 from matching.model import NEEDS
 
 PEP_24H = "pep_24h"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
-from directory.auth import access
+from directory.web.auth import access
 
 blp = Blueprint("about", __name__)
 

@@ -18,14 +18,14 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from directory.auth import access
 from directory.coverage import drawing, flows, gaps, network, quality, tables
 from directory.coverage.places import area_name
 from directory.coverage.snapshot import Snapshot, now
 from directory.coverage.supply import PEP_24H, TARGETS
-from directory.i18n import gettext as _
-from directory.i18n import need_label
 from directory.store import get_store
+from directory.web.auth import access
+from directory.web.i18n import gettext as _
+from directory.web.i18n import need_label
 
 blp = Blueprint("gaps", __name__, url_prefix="/gaps")
 DISTANCES_KM = (10, 25, 50, 100, 200)

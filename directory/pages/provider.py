@@ -1,7 +1,8 @@
 """The public page of one service: what it offers, where in words, when open, how to reach it.
 
 ``GET /services/<id>`` shows the service as an anonymous visitor may see it
-(:func:`directory.visibility.present` with :data:`directory.auth.ANONYMOUS`): public locations
+(:func:`directory.core.visibility.present` with :data:`directory.web.auth.ANONYMOUS`): public
+locations
 with their landmark and nearest place, restricted ones by province only, and confidential ones
 not at all — a service with a confidential location shows its front-door phones instead.
 Unknown ids answer 404. Like every public page: no cookie, nothing from another origin.
@@ -15,13 +16,13 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
-from directory import i18n
-from directory.auth import access
+from directory.core.rights import ANONYMOUS
+from directory.core.visibility import present
 from directory.pages import search, wording
-from directory.rights import ANONYMOUS
 from directory.store import get_store
 from directory.store.base import Document, Store
-from directory.visibility import present
+from directory.web import i18n
+from directory.web.auth import access
 from matching import OpeningHours
 from matching.hours import is_open, next_opening
 

@@ -2,7 +2,7 @@
 
 A provider sees its organization's locations and services, edits hours, phones, languages,
 capabilities, capacity (one tap), status and alerts, and presses "still accurate". Edits go
-through :func:`directory.editing.apply_edit`, exactly as the API's: ordinary fields go live at
+through :func:`directory.core.editing.apply_edit`, exactly as the API's: ordinary fields go live at
 once, sensitive ones wait for a coordinator, and a stale form (someone else saved first) is
 refused rather than overwriting. Coordinators may use the same pages for any listing.
 """
@@ -15,16 +15,16 @@ from flask import Blueprint, flash, redirect, render_template, request
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from directory import editing, workflow
-from directory.auth import access, current_principal
-from directory.i18n import gettext as _
-from directory.i18n import lang_url
+from directory.core import editing, workflow
+from directory.core.rights import can_write
+from directory.core.schemas import flatten_field_errors
+from directory.core.taxonomy import get_taxonomy
 from directory.pages import listing_forms
-from directory.rights import can_write
-from directory.schemas import flatten_field_errors
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, VersionConflict
-from directory.taxonomy import get_taxonomy
+from directory.web.auth import access, current_principal
+from directory.web.i18n import gettext as _
+from directory.web.i18n import lang_url
 
 blp = Blueprint("provider_pages", __name__, url_prefix="/provider")
 KINDS = {"services": "service", "locations": "location", "organizations": "organization"}

@@ -5,7 +5,7 @@ in a URL, and nothing about the search is logged). ``POST /suggest`` serves the 
 typeahead (a POST too, so typed text stays out of access logs). ``GET /safety`` explains how to
 browse safely. Every page has the quick-exit control (``base.html``), sets no cookie, loads
 nothing from another origin and is answered with ``Cache-Control: no-store``
-(``directory/security.py``).
+(``directory/web/security.py``).
 
 The public audience is used whatever credentials a request carries: confidential shelters
 appear only through their front door (phone), never with a place, distance or rank.
@@ -17,12 +17,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from directory.auth import access
-from directory.gazetteer import get_gazetteer
-from directory.limits import search_limit
+from directory.core.taxonomy import get_taxonomy
 from directory.pages import search, wording
+from directory.places.gazetteer import get_gazetteer
 from directory.store import get_store
-from directory.taxonomy import get_taxonomy
+from directory.web.auth import access
+from directory.web.limits import search_limit
 
 blp = Blueprint("public", __name__)
 

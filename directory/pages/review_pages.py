@@ -9,16 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from directory import workflow
-from directory.accounts import users
-from directory.accounts.sessions import end_sessions_of
-from directory.auth import access, current_principal
-from directory.i18n import gettext as _
-from directory.i18n import lang_url
+from directory.core import users, workflow
+from directory.core.rights import ROLES
 from directory.pages import listing_forms
-from directory.rights import ROLES
 from directory.store import get_store
 from directory.store.base import KINDS, BrokenReference, NotFound, VersionConflict
+from directory.web.auth import access, current_principal
+from directory.web.i18n import gettext as _
+from directory.web.i18n import lang_url
+from directory.web.sessions import end_sessions_of
 
 blp = Blueprint("review_pages", __name__, url_prefix="/review")
 STALE_SHOWN = 50

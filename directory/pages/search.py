@@ -12,7 +12,8 @@ Where the search happens, in order of precedence:
 3. ``lat`` and ``lon`` (from "use my location") when no place name is typed;
 4. the typed text: coordinates ("-1.67, 29.22") or a place name, within the chosen
    ``province`` if any. A name is used only when the gazetteer is sure of it
-   (:meth:`directory.gazetteer.Gazetteer.resolve`: an exact name, alias or spelling variant of
+   (:meth:`directory.places.gazetteer.Gazetteer.resolve`: an exact name, alias or spelling variant
+   of
    one place); otherwise :class:`PlaceChoice` says so and offers the candidates. Never a guess.
 5. no text but a ``province``: the province's towns are offered.
 """
@@ -30,13 +31,14 @@ from flask_babel import lazy_gettext
 from marshmallow import ValidationError
 
 import matching
-from directory import match_request, matchmaker
-from directory.gazetteer import Place, get_gazetteer, normalise
-from directory.geo_parse import parse_coordinates
-from directory.i18n import gettext, kind_label
-from directory.matchmaker import MatchJson, Point
+from directory.core.taxonomy import get_taxonomy
+from directory.places.gazetteer import Place, get_gazetteer, normalise
+from directory.places.geo_parse import parse_coordinates
+from directory.search import engine
+from directory.search import request as match_request
+from directory.search.engine import MatchJson, Point
 from directory.store.base import Store
-from directory.taxonomy import get_taxonomy
+from directory.web.i18n import gettext, kind_label
 from matching.match import HOTLINE_NEEDS
 
 COMPLAINT = "complaint"
@@ -194,7 +196,7 @@ def _at_place(place: Place, alternatives: tuple[tuple[str, str], ...] = ()) -> W
 
 
 def _at_point(lat: float, lon: float, from_device: bool) -> Where:
-    point = matchmaker.point_from(lat, lon)
+    point = engine.point_from(lat, lon)
     near = get_gazetteer().nearest(lat, lon, kinds={"city", "town", "village", "suburb"})
     label = f"{near[0].name}, {near[0].province_name}" if near else None
     return Where(point, label, from_device=from_device)
@@ -256,12 +258,12 @@ def run(store: Store, form: SearchForm, where: Where) -> dict[str, Any]:
     hours = WHEN_CHOICES[form.when][0]
     if hours is not None:
         fields["hours_since_incident"] = hours
-    return matchmaker.run_match(store, where.point, request_options(fields), "public")
+    return engine.run_match(store, where.point, request_options(fields), "public")
 
 
 def request_options(fields: dict[str, Any]) -> dict[str, Any]:
     """The matchmaker's options for a page's request fields, loaded by the API's own schema
-    (:mod:`directory.match_request`); raises :class:`FormError` naming the first bad field."""
+    (:mod:`directory.search.request`); raises :class:`FormError` naming the first bad field."""
     try:
         return match_request.load_options(fields, now())
     except ValidationError as exc:
@@ -276,7 +278,7 @@ def complaint_channels(store: Store, where: Where, answer: dict[str, Any]) -> di
     ticked = [need for need in answer["needs"] if need["need"] == COMPLAINT]
     if ticked:
         return ticked[0]  # type: ignore[no-any-return]
-    alone = matchmaker.run_match(store, where.point, {"needs": (COMPLAINT,), "at": now()}, "public")
+    alone = engine.run_match(store, where.point, {"needs": (COMPLAINT,), "at": now()}, "public")
     return alone["needs"][0]  # type: ignore[no-any-return]
 
 
@@ -295,6 +297,6 @@ def national_hotlines(store: Store) -> list[dict[str, Any]]:
     request = matching.MatchRequest(
         lat=KINSHASA[0], lon=KINSHASA[1], needs=(COMPLAINT,), at=now(), area_pcodes=provinces
     )
-    candidates = [matchmaker.to_candidate(r, "Africa/Kinshasa") for r in rows]
+    candidates = [engine.to_candidate(r, "Africa/Kinshasa") for r in rows]
     result = matching.match(request, candidates)
     return [MatchJson(rows, "public").recommendation(r) for r in result.hotlines]

@@ -12,14 +12,14 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from directory.accounts import users
-from directory.accounts.api import CLEAR_SITE_DATA, authenticate, start_session
-from directory.auth import access, current_principal
-from directory.i18n import gettext as _
-from directory.i18n import lang_url
-from directory.limits import login_limit
-from directory.rights import CASEWORK, STAFF
+from directory.core import users
+from directory.core.rights import CASEWORK, STAFF
 from directory.store import get_store
+from directory.web.auth import access, current_principal
+from directory.web.i18n import gettext as _
+from directory.web.i18n import lang_url
+from directory.web.limits import login_limit
+from directory.web.sessions import CLEAR_SITE_DATA, authenticate, start_session
 
 blp = Blueprint("signin", __name__)
 HOME_BY_ROLE = {

@@ -16,15 +16,15 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from directory.gazetteer import get_gazetteer
-from directory.i18n import (
+from directory.core.taxonomy import get_taxonomy
+from directory.places.gazetteer import get_gazetteer
+from directory.web.i18n import (
     capability_label,
     current_language,
     gettext,
     language_name,
     need_label,
 )
-from directory.taxonomy import get_taxonomy
 
 PLACE_KINDS = frozenset({"city", "town", "village", "suburb", "quarter", "neighbourhood"})
 

@@ -1,7 +1,7 @@
 """The storage contract: one :class:`Store` protocol, implemented by SQLite and Neo4j adapters.
 
 Listings are JSON documents of three kinds (``organization``, ``location``, ``service``) whose
-shape is defined and validated by :mod:`directory.schemas` before they reach a store. A store
+shape is defined and validated by :mod:`directory.core.schemas` before they reach a store. A store
 keeps each document losslessly, indexes the fields the API filters on, and records every change.
 The contract suite in ``tests/store/`` runs against every adapter.
 

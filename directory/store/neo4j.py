@@ -107,7 +107,7 @@ class Neo4jStore:
 
     def init_schema(self) -> None:
         """Create constraints and indexes, the area hierarchy and the need nodes."""
-        from directory.taxonomy import get_taxonomy
+        from directory.core.taxonomy import get_taxonomy
 
         taxonomy = get_taxonomy()
         areas = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from directory.accounts import users
+from directory.core import users
 
 PASSWORD = "lac Kivu pirogue 2026"
 

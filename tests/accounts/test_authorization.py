@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.rights import issue_token
-from directory.schemas import text_problem
+from directory.core.rights import issue_token
+from directory.core.schemas import text_problem
 from tests.api.helpers import create, goma_listing, snapshot
 from tests.conftest import bearer
 

@@ -29,7 +29,7 @@ def test_invitation_is_single_use_and_makes_an_account(client, app_store):
 
 
 def test_expired_invitation_is_refused(client, app_store):
-    from directory.accounts import users
+    from directory.core import users
     from directory.store.base import Record
 
     invite, token = users.create_invite(app_store, "late@example.org", "caseworker", None, "t")
@@ -130,7 +130,7 @@ def test_two_invitations_for_one_email_accepted_at_once_make_one_account(app_sto
     """Both invitations pass their own checks at the same moment; the email is claimed once."""
     import threading
 
-    from directory.accounts import users
+    from directory.core import users
 
     tokens = [users.create_invite(app_store, "same@example.org", "caseworker", None, "admin")[1]
               for _ in range(2)]  # fmt: skip

@@ -4,7 +4,7 @@ service by creating or re-linking instead of editing (issue 17, item 3)."""
 
 from __future__ import annotations
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests.api.helpers import goma_listing
 from tests.conftest import bearer
 

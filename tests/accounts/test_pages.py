@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests.accounts.helpers import PASSWORD, make_user
 from tests.api.helpers import goma_listing
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests.api.helpers import goma_listing
 from tests.conftest import bearer
 

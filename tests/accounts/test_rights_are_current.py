@@ -3,7 +3,7 @@ a move to another organization or a deactivation applies at the token's next req
 
 from __future__ import annotations
 
-from directory.accounts import users
+from directory.core import users
 from tests import factories
 from tests.accounts.helpers import make_user, sign_in
 from tests.conftest import bearer

@@ -119,7 +119,7 @@ def test_cookie_signed_writes_need_the_csrf_token(client, app_store):
     ],
 )
 def test_password_rules(app_store, password, accepted):
-    from directory.accounts.users import AccountError, create_user
+    from directory.core.users import AccountError, create_user
 
     try:
         create_user(app_store, "p@example.org", "P", "caseworker", password, None)

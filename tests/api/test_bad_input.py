@@ -171,7 +171,7 @@ def test_safe_json_reading_reads_what_json_reads_within_its_limits():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from directory.bodies import read_json
+    from directory.web.bodies import read_json
 
     values = st.recursive(
         st.none() | st.booleans() | st.integers(-(10**30), 10**30)
@@ -222,7 +222,7 @@ def test_line_ends_and_tabs_stay_allowed_in_text(client, tokens):
 
 
 def test_an_account_name_with_a_direction_override_is_refused(client, app_store):
-    from directory.accounts import users
+    from directory.core import users
     from tests.accounts.helpers import PASSWORD
 
     _, token = users.create_invite(app_store, "x@example.org", "caseworker", None, "admin")

@@ -95,7 +95,7 @@ def test_writes_need_a_writer(client, tokens):
 
 
 def test_provider_writes_only_its_own_listings(client, tokens, app_store):
-    from directory.rights import issue_token
+    from directory.core.rights import issue_token
 
     own, own_loc, own_svc = goma_listing(client, tokens["admin"])
     other = create(client, tokens["admin"], "organization", {"name": "Other"})

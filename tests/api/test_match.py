@@ -225,7 +225,7 @@ def test_a_specialised_verified_service_comes_before_a_nearer_open_data_point(cl
     """Issue 19, item 2, end to end: the open-data point (source healthsites.io) is said as
     such and ranks after a verified clinic recording clinical management of rape, 8 km
     farther (about 27 minutes by moto, less than the 60 minutes of doubt)."""
-    from directory.seed_facilities import SOURCE
+    from directory.exchange.seed_facilities import SOURCE
 
     org = f.organization(name="Santé")
     app_store.create("organization", org, "test")

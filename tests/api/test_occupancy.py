@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests import factories
 from tests.conftest import bearer
 

@@ -97,7 +97,7 @@ def test_nearest_rejects_bad_points(client):
 
 def test_online_geocoder_is_off_by_default_and_a_fallback_when_on(client):
     assert _search(client, "zzqxv") == []
-    from directory.geo_parse import OnlineGeocoder
+    from directory.places.geo_parse import OnlineGeocoder
 
     calls = []
 

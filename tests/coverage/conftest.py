@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from directory import transfer
 from directory.cli import DEMO_FILE
 from directory.coverage.snapshot import Snapshot
-from directory.seed_facilities import facility_listings
+from directory.exchange import transfer
+from directory.exchange.seed_facilities import facility_listings
 
 AT = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
 """A fixed instant: the demo's alerts and capacity dates are judged against it."""

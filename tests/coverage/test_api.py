@@ -11,8 +11,8 @@ import pytest
 
 from directory import create_app
 from directory.api import coverage as coverage_api
-from directory.rights import issue_token
-from directory.seed_facilities import facility_listings
+from directory.core.rights import issue_token
+from directory.exchange.seed_facilities import facility_listings
 from directory.store import get_store
 from tests.conftest import bearer, store_config
 from tests.coverage.conftest import AT, demo_listings

@@ -16,11 +16,11 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from directory.core.taxonomy import get_taxonomy
 from directory.coverage import gaps
 from directory.coverage.places import PLACE_CLASSES, coverage_places
 from directory.coverage.supply import covers, supply
-from directory.nearest import NearestIndex, brute_force_nearest
-from directory.taxonomy import get_taxonomy
+from directory.places.nearest import NearestIndex, brute_force_nearest
 from tests.coverage.conftest import AT
 
 FEW_POINT_TARGETS = ("pep_24h", "legal", "psychosocial", "shelter")

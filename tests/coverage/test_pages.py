@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from directory.core.rights import issue_token
 from directory.pages import gaps as gaps_pages
-from directory.rights import issue_token
 from tests.accounts.helpers import make_user, sign_in
 from tests.conftest import bearer
 from tests.coverage.conftest import AT, demo_listings

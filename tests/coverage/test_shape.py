@@ -8,7 +8,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "directory" / "coverage"
 FORBIDDEN = ("flask", "flask_smorest", "neo4j", "sqlite3", "directory.api", "directory.pages",
-             "directory.store.sqlite", "directory.store.neo4j", "directory.auth")  # fmt: skip
+             "directory.store.sqlite", "directory.store.neo4j", "directory.web.auth")  # fmt: skip
 
 
 def test_the_core_imports_no_framework_or_driver():

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from directory import create_app
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 
 pytestmark = pytest.mark.slow  # schemathesis over every operation and role
 

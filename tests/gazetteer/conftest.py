@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.gazetteer import Gazetteer, get_gazetteer
+from directory.places.gazetteer import Gazetteer, get_gazetteer
 
 
 @pytest.fixture(scope="session")

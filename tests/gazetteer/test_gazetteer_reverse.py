@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.gazetteer import SEED_DIR, Gazetteer
+from directory.places.gazetteer import SEED_DIR, Gazetteer
 from matching.geo import distance_km
 
 GOMA = (-1.6792, 29.2228)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from directory.gazetteer import (
+from directory.places.gazetteer import (
     KINDS,
     MAX_LIMIT,
     SEED_DIR,

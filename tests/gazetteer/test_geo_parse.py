@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from directory.geo_parse import OnlineGeocoder, parse_coordinates
+from directory.places.geo_parse import OnlineGeocoder, parse_coordinates
 
 GOMA_DMS = (-(1 + 40 / 60), 29 + 14 / 60)
 

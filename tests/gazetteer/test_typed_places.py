@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.gazetteer import Gazetteer, normalise
+from directory.places.gazetteer import Gazetteer, normalise
 from matching.geo import distance_km
 
 TYPED = Path(__file__).resolve().parents[1] / "data" / "typed_places.csv"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from directory.hsds import spec
+from directory.exchange.hsds import spec
 from tests import factories
 
 SHELTER_POINT = (-1.6612, 29.2011)

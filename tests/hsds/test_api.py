@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from directory.hsds import mapping, vocab
+from directory.exchange.hsds import mapping, vocab
 from tests.hsds.conftest import SHELTER_POINT, validate
 
 LIST_SCHEMAS = {

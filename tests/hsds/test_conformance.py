@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from directory import create_app
-from directory.hsds import spec
+from directory.exchange.hsds import spec
 from tests.conftest import BACKENDS, store_config
 from tests.hsds.conftest import rich_directory
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from directory import create_app
-from directory.hsds import exporter, mapping, parsing, spec
+from directory.exchange.hsds import exporter, mapping, parsing, spec
 from tests.hsds.conftest import rich_directory, validate
 
 ROOT = Path(__file__).resolve().parents[2]

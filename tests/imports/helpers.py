@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask.testing import EnvironBuilder
 
-from directory.taxonomy import SEED_DIR
-from directory.transfer import export_lines
+from directory.core.taxonomy import SEED_DIR
+from directory.exchange.transfer import export_lines
 from tests.accounts.helpers import make_user, sign_in
 
 SAMPLES = SEED_DIR / "samples"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from directory.accounts import users
-from directory.transfer import export_lines
+from directory.core import users
+from directory.exchange.transfer import export_lines
 from seed_data.samples import make_samples
 from tests.imports.helpers import (
     AMBIGUOUS_ROW,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.imports.hours import read_hours, to_osm
+from directory.exchange.spreadsheet.hours import read_hours, to_osm
 
 WEEKDAYS = "Mo,Tu,We,Th,Fr"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.imports import fields, vocabulary
+from directory.exchange.spreadsheet import fields, vocabulary
 
 FRENCH = [
     "N°",

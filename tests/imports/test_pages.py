@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from directory.accounts import users
+from directory.core import users
 from tests.accounts.helpers import make_user, sign_in
 from tests.imports.helpers import (
     AMBIGUOUS_ROW,

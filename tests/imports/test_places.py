@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.imports.places import Flagged, Located, PlaceProblem, Where, locate
+from directory.exchange.spreadsheet.places import Flagged, Located, PlaceProblem, Where, locate
 
 
 def test_a_town_outranks_its_village_namesakes():

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from directory.imports import reading
+from directory.exchange.spreadsheet import reading
 from seed_data.samples import make_samples
 from tests.imports.helpers import SAMPLE_CSV, SAMPLE_XLSX
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from directory.security import CONTENT_SECURITY_POLICY
+from directory.web.security import CONTENT_SECURITY_POLICY
 
 EXPECTED_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests.api.helpers import create, goma_listing
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from directory.accounts import users
-from directory.auth import ACCESS_LEVELS
-from directory.rights import issue_token
+from directory.core import users
+from directory.core.rights import issue_token
+from directory.web.auth import ACCESS_LEVELS
 from tests import factories as f
 from tests.accounts.helpers import make_user, sign_in
 from tests.conftest import bearer

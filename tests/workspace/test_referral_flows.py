@@ -4,7 +4,7 @@ API by a caseworker of one organization, they appear in `/api/v1/network/flows` 
 
 from __future__ import annotations
 
-from directory.rights import issue_token
+from directory.core.rights import issue_token
 from tests.api.helpers import create
 from tests.conftest import bearer
 from tests.workspace.conftest import referral_body

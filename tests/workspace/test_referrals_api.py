@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from directory import referrals
+from directory.core import referrals
 from tests.conftest import bearer
 from tests.workspace.conftest import referral_body
 

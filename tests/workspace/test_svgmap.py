@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from directory.workspace import svgmap
+from directory.pages.workspace import svgmap
 
 GOMA = (-1.6792, 29.2228)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from directory.accounts import users
+from directory.core import users
 from directory.pages import search
 from tests.accounts.helpers import PASSWORD, make_user
 
@@ -289,7 +289,7 @@ def test_the_caseworker_form_asks_for_an_unsure_place_and_takes_a_province(clien
 def test_the_form_offers_exactly_the_matchers_choices():
     """One definition of the request: the form's choices are the matcher's own values."""
     import matching
-    from directory.workspace import form
+    from directory.pages.workspace import form
 
     assert set(form.SEXES) - {""} == set(matching.SEXES)
     assert set(form.AGE_GROUPS) - {""} == set(matching.AGE_GROUPS)

@@ -1,0 +1,465 @@
+"""Between the web and the pure matcher: gather candidates from the store, call
+:func:`matching.match`, and turn the result into JSON the pages and the API share.
+
+Nothing about a request is stored or logged except counts. Confidential locations never reach
+the matcher with their point: the store's spatial search skips them and they come back, without
+a location, through the areas their service covers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import matching
+from directory.core.rights import CASEWORK, Principal
+from directory.core.schemas import OPEN_DATA_SOURCE
+from directory.core.taxonomy import get_taxonomy
+from directory.places.gazetteer import get_gazetteer
+from directory.store.base import CandidateRow, Document, Store
+from matching import geo, rank
+from matching.careplan import POOL_PER_NEED
+from matching.match import HOTLINE_NEEDS
+
+log = logging.getLogger(__name__)
+WIDER_RADIUS_KM = 1000.0
+FIRST_RADIUS_KM = 2.0
+"""The first radius of the widening candidate search (see :class:`_Search`)."""
+RADIUS_GROWTH = 4.0
+"""How much the radius grows when a need has fewer than ``limit`` results so far."""
+CONDITIONAL_BONUSES = {
+    "one_stop": lambda request: len(request.needs) >= 2,
+    "speaks_language": lambda request: bool(request.languages),
+}
+"""Score bonuses that cannot apply to some requests; any other bonus is assumed possible."""
+ACCESSIBILITY_CAPABILITIES = frozenset({"sign_language", "wheelchair", "interpreter"})
+CONFIDENTIAL_BATCH = 2
+"""Services at confidential locations are read ``CONFIDENTIAL_BATCH × limit`` at first (see
+:meth:`_Search.covering`)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where to search from, with the areas (P-codes) it lies in and its time zone."""
+
+    lat: float
+    lon: float
+    area_pcodes: frozenset[str]
+    tz: str
+
+
+def point_from(lat: float, lon: float) -> Point:
+    """A search point described by the gazetteer (province P-code and time zone)."""
+    near = get_gazetteer().nearest(lat, lon)
+    if near is None:
+        return Point(lat, lon, frozenset(), "Africa/Kinshasa")
+    return Point(lat, lon, frozenset({near[0].province_pcode}), near[0].tz)
+
+
+def audience_of(principal: Principal) -> str:
+    """``staff`` for signed-in caseworkers and coordinators, else ``public``."""
+    return "staff" if principal.role in CASEWORK else "public"
+
+
+def run_match(
+    store: Store,
+    point: Point,
+    options: dict[str, Any],
+    audience: str,
+    sees_confidential: bool = False,
+) -> dict[str, Any]:
+    """Match ``options`` (validated request fields) at ``point`` and return the JSON answer.
+
+    ``audience`` ``staff`` (caseworkers, coordinators) also reads restricted locations; with
+    ``sees_confidential`` (coordinators and admins, who may see safe shelters) confidential
+    services come with their point and distance. Everyone else reaches a confidential
+    service through its front door only: matched by area, never a place, distance or rank.
+    """
+    request = matching.MatchRequest(
+        lat=point.lat,
+        lon=point.lon,
+        area_pcodes=point.area_pcodes,
+        audience=audience,
+        **options,
+    )
+    tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
+    if sees_confidential and audience == "staff":
+        tiers |= {"confidential"}
+    search = _Search(store, point, request, tiers)
+    rows, result = search.widening()
+    unmet = [n.need for n in result.needs if not _gives_now(n)]
+    if unmet and request.max_distance_km < WIDER_RADIUS_KM:
+        rows, result = search.beyond(rows, unmet)
+    log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
+    return MatchJson(rows, audience).result(result)
+
+
+def _near(
+    store: Store,
+    point: Point,
+    radius: float,
+    needs: Iterable[str],
+    tiers: frozenset[str],
+    searched: float | None,
+) -> list[CandidateRow]:
+    """Services with a place near the point, but not those already read within ``searched``.
+    Remote services are left out: they are matched by the areas they cover
+    (``candidates_by_area``), never by where their office is."""
+    rows = store.candidates_near(point.lat, point.lon, radius, list(needs), tiers, searched)
+    return [row for row in rows if not row.remote]
+
+
+class _Search:
+    """One request's candidate search: radii that grow only as far as the answer needs.
+
+    Each need has its own radius. Every service meeting a need that the store did not return
+    is farther than that need's radius, so its travel time, and so its score, is at least a
+    bound (:func:`_radius_needed`). Within ``max_distance_km`` a need's list is final when it
+    has ``limit`` results, all scoring below that bound, the nearest of them within the radius;
+    with ``limit`` at least the care plan's pool per need, its pool is final too. The care plan
+    also reads where its pool members rank in other needs' lists, but only to compare them:
+    services not read rank after every read one that could change that comparison. So when
+    every need's list is final, so is the whole answer. Otherwise the radii of the needs not
+    final grow, up to ``max_distance_km``, where the search is the full one.
+    Beyond it (needs with nothing in range) only the nearest service matters, so the radius
+    grows until that one is found or the wider radius is reached.
+
+    Services matched by the areas they cover are read once (:meth:`covering`).
+    """
+
+    def __init__(
+        self, store: Store, point: Point, request: matching.MatchRequest, tiers: frozenset[str]
+    ) -> None:
+        self.store, self.point, self.request, self.tiers = store, point, request, tiers
+        self.made: dict[tuple[str, str | None], matching.Candidate] = {}
+        self.area_rows = self.covering() if point.area_pcodes else []
+        self.near_rows: list[CandidateRow] = []
+        self.searched: dict[str, float] = {}
+
+    def read(self, radius: dict[str, float]) -> list[CandidateRow]:
+        """Services with a place within each need's ``radius`` meeting that need, each ring
+        read once (needs at the same radius in one query)."""
+        groups: dict[tuple[float, float | None], list[str]] = {}
+        for need, km in radius.items():
+            before = self.searched.get(need)
+            if before is None or km > before:
+                groups.setdefault((km, before), []).append(need)
+        for (km, before), needs in groups.items():
+            self.near_rows += _near(self.store, self.point, km, needs, self.tiers, before)
+            self.searched.update(dict.fromkeys(needs, km))
+        return self.near_rows
+
+    def covering(self) -> list[CandidateRow]:
+        """Every remote service covering the point's areas, and of the services at confidential
+        locations covering them, only those the answer can show.
+
+        Those (point-less, not remote) appear only in the ``remote`` list of a need they meet:
+        its first ``limit`` passing point-less candidates in name order, hotlines included.
+        Once a prefix, in that order (the store's), of the services meeting a need holds
+        ``limit`` passing ones, the rest cannot change that list; the prefix doubles until it
+        does or holds them all.
+        """
+        request = self.request
+        rows = self.store.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
+        if "confidential" in self.tiers:  # read with their point by the near search
+            return [row for row in rows if row.remote]
+        hidden = [row for row in rows if not row.remote]
+        chosen: set[int] = set()
+        for need in request.needs:
+            meeting = [i for i, row in enumerate(hidden) if need in row.needs]
+            taken = self._prefix(need, [hidden[i] for i in meeting])
+            chosen.update(meeting[:taken])
+        return [row for row in rows if row.remote] + [hidden[i] for i in sorted(chosen)]
+
+    def _prefix(self, need: str, rows: list[CandidateRow]) -> int:
+        """How many of ``rows`` (meeting ``need``, in name order) ``need``'s list can show."""
+        taken = min(len(rows), self.request.limit * CONFIDENTIAL_BATCH)
+        while taken < len(rows) and not self._fills(need, rows[:taken]):
+            taken = min(len(rows), taken * 2)
+        return taken
+
+    def _fills(self, need: str, rows: list[CandidateRow]) -> bool:
+        """Whether ``rows`` alone fill ``need``'s ``remote`` list up to ``limit``."""
+        result = self.match(rows, explained=False)
+        (listed,) = (n.remote for n in result.needs if n.need == need)
+        return len(listed) >= self.request.limit
+
+    def match(self, rows: list[CandidateRow], explained: bool = True) -> matching.MatchResult:
+        """The matcher's answer on ``rows`` (each row converted once per request)."""
+        candidates = _candidates(rows, self.point, self.made)
+        return matching.match(self.request, candidates, explained=explained)
+
+    def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
+        """Rows and answer of the search within ``max_distance_km``."""
+        request, full = self.request, self.request.max_distance_km
+        start = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
+        radius = dict.fromkeys(request.needs, start)
+        while True:
+            near = self.read(radius)
+            rows = near + self.area_rows
+            short = [n for n in _short(near, request) if radius[n] < full]
+            if short:
+                radius.update({n: min(full, radius[n] * RADIUS_GROWTH) for n in short})
+                continue
+            result = self.match(rows)
+            grown = _grown(result, request, radius)
+            if grown == radius:
+                return rows, result
+            radius = grown
+
+    def beyond(
+        self, rows: list[CandidateRow], unmet: list[str]
+    ) -> tuple[list[CandidateRow], matching.MatchResult]:
+        """Add services beyond ``max_distance_km`` for the ``unmet`` needs' ``nearest_beyond``.
+
+        A need is unmet only when the search within ``max_distance_km`` was the full one.
+        """
+        radius, wider = self.request.max_distance_km, rows
+        while True:
+            searched, radius = radius, min(WIDER_RADIUS_KM, radius * RADIUS_GROWTH)
+            wider = wider + _near(self.store, self.point, radius, unmet, self.tiers, searched)
+            result = self.match(wider)
+            reach = radius * (1 - 1e-5)
+            found = [n.nearest_beyond for n in result.needs if n.need in unmet]
+            if radius >= WIDER_RADIUS_KM or all(
+                rec is not None and (rec.distance_km or 0.0) <= reach for rec in found
+            ):
+                return wider, result
+
+
+def _gives_now(need: matching.NeedResult) -> bool:
+    """Whether a place in ``need``'s list gives what it asks for now (not only other care at
+    a place whose urgent treatment is out of stock)."""
+    return any(rec.score < rank.WITHOUT_TREATMENT_MINUTES for rec in need.results)
+
+
+def _short(near: list[CandidateRow], request: matching.MatchRequest) -> list[str]:
+    """The needs with fewer than ``limit`` services in ``near`` (widen them at once)."""
+    counts = dict.fromkeys(request.needs, 0)
+    for row in near:
+        for need in row.needs:
+            if need in counts:
+                counts[need] += 1
+    return [need for need, count in counts.items() if count < request.limit]
+
+
+def _grown(
+    result: matching.MatchResult, request: matching.MatchRequest, radius: dict[str, float]
+) -> dict[str, float]:
+    """Each need's next radius: the same when its list is final (or at ``max_distance_km``),
+    else the radius its bound needs (×4 while it has fewer than ``limit`` results)."""
+    full = request.max_distance_km
+    grown = dict(radius)
+    for need in result.needs:
+        km = radius[need.need]
+        if km >= full:
+            continue
+        needed = _radius_needed(need, request)
+        if needed is None or needed > km * (1 - 1e-5):
+            grown[need.need] = min(full, km * RADIUS_GROWTH if needed is None else needed * 1.001)
+    return grown
+
+
+def _radius_needed(need: matching.NeedResult, request: matching.MatchRequest) -> float | None:
+    """The radius beyond which no service can change ``need``'s list; None if not known yet.
+
+    A service ``d`` km away scores at least ``minutes(d)`` for an urgent need and at least
+    ``(minutes(d) + ACCESS_MINUTES) * bonus`` otherwise, ``bonus`` being the product of every
+    score bonus that can apply to this request (scores are rounded to 3 decimals).
+    """
+    if len(need.results) < request.limit:
+        return None
+    bonus = math.prod(
+        factor
+        for code, factor in rank.ADJUSTMENTS.items()
+        if factor < 1 and CONDITIONAL_BONUSES.get(code, lambda _: True)(request)
+    )
+    per_km = geo.travel_minutes_exact(1.0, request.mode)
+    worst = max(rec.score for rec in need.results) + 0.001
+    minutes = worst if need.urgent else worst / bonus - rank.ACCESS_MINUTES
+    nearest = min(rec.distance_km or 0.0 for rec in need.results)
+    return max(nearest, minutes / per_km)
+
+
+def _candidates(
+    rows: list[CandidateRow],
+    point: Point,
+    made: dict[tuple[str, str | None], matching.Candidate] | None = None,
+) -> list[matching.Candidate]:
+    """One candidate per (service, location) of ``rows``, reusing those already in ``made``."""
+    made = {} if made is None else made
+    seen: set[tuple[str, str | None]] = set()
+    candidates = []
+    for row in rows:
+        key = row.key
+        if key not in seen:
+            seen.add(key)
+            if key not in made:
+                made[key] = to_candidate(row, point.tz)
+            candidates.append(made[key])
+    return candidates
+
+
+def to_candidate(row: CandidateRow, default_tz: str) -> matching.Candidate:
+    """The matcher's view of one service at one location (or at none)."""
+    s, o = row.service, row.organization
+    schedule, eligibility, capacity = s["schedule"], s["eligibility"], s["capacity"] or {}
+    return matching.Candidate(
+        service_id=s["id"],
+        organization_id=o["id"],
+        name=s["name"],
+        organization_name=o["name"],
+        needs=frozenset(s["needs"]),
+        service_area=frozenset(s["service_area"]),
+        remote=s["remote"],
+        status=s["status"],
+        capabilities=frozenset(s["capabilities"]),
+        always_open=schedule["always_open"],
+        hours=tuple(
+            matching.OpeningHours(h["weekday"], h["opens"], h["closes"]) for h in schedule["hours"]
+        ),
+        alert=_alert(s["alert"]),
+        min_age=eligibility["min_age"],
+        max_age=eligibility["max_age"],
+        sexes=frozenset(eligibility["sexes"]),
+        languages=frozenset(s["languages"]),
+        capacity_available=capacity.get("available"),
+        capacity_updated_at=_time(capacity.get("updated_at")),
+        last_verified_at=_freshest(s.get("last_verified_at"), s.get("last_confirmed_at")),
+        stock_out=frozenset(s["stock_out"]),
+        refers_to=row.refers_to,
+        open_data=s.get("source") == OPEN_DATA_SOURCE,
+        has_phone=bool(s["phones"] or o.get("phones")),
+        **_place_fields(row, default_tz),
+    )
+
+
+def _place_fields(row: CandidateRow, default_tz: str) -> dict[str, Any]:
+    """Where the candidate is, or, without a location, how it is reached (coverage)."""
+    service_access = set(row.service["capabilities"]) & ACCESSIBILITY_CAPABILITIES
+    loc = row.location
+    if row.key[1] is None:  # matched by area: never a point, but its place's facts
+        tier = "public" if row.service["remote"] else "confidential"
+        place_access = set(loc["accessibility"]) if loc else set()
+        return {"tz": (loc["tz"] if loc else None) or default_tz, "confidentiality": tier,
+                "accessibility": frozenset(place_access | service_access)}  # fmt: skip
+    assert loc is not None
+    return {
+        "location_id": loc["id"],
+        "lat": loc["latitude"],
+        "lon": loc["longitude"],
+        "tz": loc["tz"] or default_tz,
+        "area_pcodes": frozenset(p for p in (loc["adm1_pcode"], loc["adm2_pcode"]) if p),
+        "confidentiality": loc["confidentiality"],
+        "approximate": bool(loc.get("approximate")),
+        "accessibility": frozenset(loc["accessibility"]) | service_access,
+    }
+
+
+def _alert(alert: Document | None) -> matching.Alert | None:
+    if not alert:
+        return None
+    return matching.Alert(alert["text"], alert["blocking"], _time(alert["expires_at"]))
+
+
+def _freshest(verified: str | None, confirmed: str | None) -> datetime | None:
+    """A provider's "still accurate" counts as a check, like a coordinator's verification."""
+    times = [t for t in (_time(verified), _time(confirmed)) if t is not None]
+    return max(times, default=None)
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class MatchJson:
+    """Serialises a :class:`matching.MatchResult` with the display fields of each listing."""
+
+    def __init__(self, rows: list[CandidateRow], audience: str) -> None:
+        self.audience = audience
+        self.rows = {r.key: r for r in rows}
+
+    def result(self, result: matching.MatchResult) -> dict[str, Any]:
+        """The whole answer."""
+        return {
+            "needs": [self.need(n) for n in result.needs],
+            "care_plan": [self.stop(s) for s in result.care_plan],
+            "hotlines": [self.recommendation(r) for r in result.hotlines],
+            "uncovered": list(result.uncovered),
+        }
+
+    def need(self, n: matching.NeedResult) -> dict[str, Any]:
+        """One need's lists and messages."""
+        one = self.recommendation
+        return {
+            "need": n.need,
+            "urgent": n.urgent,
+            "unmet": n.unmet,
+            "results": [one(r) for r in n.results],
+            "remote": [one(r) for r in n.remote],
+            "nearest_beyond": one(n.nearest_beyond) if n.nearest_beyond else None,
+            "opens_soonest": one(n.opens_soonest) if n.opens_soonest else None,
+            "messages": [note(m) for m in n.messages],
+            "left_out": [self.left_out(x) for x in n.left_out],
+        }
+
+    def left_out(self, x: matching.LeftOut) -> dict[str, Any]:
+        """One rule's exclusions: the count, and for staff the nearest (name, distance)."""
+        shown: dict[str, Any] = {"rule": x.rule, "count": x.count}
+        if x.nearest is not None:
+            row = self.rows[(x.nearest.candidate.service_id, x.nearest.candidate.location_id)]
+            shown["nearest"] = {
+                "service": {"id": row.service["id"], "name": row.service["name"]},
+                "distance_km": round(x.nearest.distance_km or 0.0, 1),
+            }
+        return shown
+
+    def stop(self, stop: matching.CarePlanStop) -> dict[str, Any]:
+        """One stop of the care plan."""
+        return {
+            **self.recommendation(stop.recommendation),
+            "covers": list(stop.needs),
+            "stop_reasons": [note(r) for r in stop.reasons],
+        }
+
+    def recommendation(self, rec: matching.Recommendation) -> dict[str, Any]:
+        """One result with what a person needs to get there: names, phones, place in words."""
+        c = rec.candidate
+        row = self.rows[(c.service_id, c.location_id)]
+        return {
+            "service": _service(row.service),
+            "organization": {"id": c.organization_id, "name": c.organization_name,
+                             "phones": row.organization["phones"]},
+            "location": _location(row.location) if c.lat is not None else None,
+            "distance_km": None if rec.distance_km is None else round(rec.distance_km, 1),
+            "travel_minutes": rec.travel_minutes,
+            "open_now": rec.open_now,
+            "next_open": rec.next_open.isoformat() if rec.next_open else None,
+            "reasons": [note(r) for r in rec.reasons],
+            "warnings": [note(w) for w in rec.warnings],
+        }  # fmt: skip
+
+
+def _service(s: Document) -> dict[str, Any]:
+    keys = ("id", "name", "description", "needs", "capabilities", "phones", "languages",
+            "schedule", "remote", "last_verified_at", "demo", "source")  # fmt: skip
+    return {k: s[k] for k in keys}
+
+
+def _location(loc: Document | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    keys = ("id", "name", "description", "latitude", "longitude", "adm1_pcode", "adm2_pcode",
+            "tz", "accessibility", "confidentiality")  # fmt: skip
+    province = get_taxonomy().areas.get(loc["adm1_pcode"])
+    return {**{k: loc[k] for k in keys}, "approximate": bool(loc.get("approximate")),
+            "province": province.name if province else None}  # fmt: skip
+
+
+def note(n: matching.Note) -> dict[str, Any]:
+    """A reason, warning or message as ``{"code": ..., "params": {...}}``."""
+    return {"code": n.code, "params": dict(n.params)}
