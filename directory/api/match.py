@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 
 from directory.search import engine
 from directory.search import request as match_request
+from directory.search.answer import MatchResponseSchema
 from directory.search.request import MatchRequestSchema
 from directory.store import get_store
 from directory.web.auth import access, current_principal
@@ -29,7 +30,8 @@ class Match(MethodView):
     @access("public")
     @search_limit
     @blp.arguments(MatchRequestSchema)
-    @blp.doc(responses={"200": {"description": "Ranked, explained services for each need."}})
+    @blp.alt_response(200, schema=MatchResponseSchema, success=True,
+                      description="Ranked, explained services for each need.")  # fmt: skip
     def post(self, body: dict[str, Any]) -> Response:
         """Recommend the nearest suitable services for each need, with a care plan."""
         return jsonify(match_from(body))

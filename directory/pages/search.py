@@ -36,7 +36,8 @@ from directory.places.gazetteer import Place, get_gazetteer, normalise
 from directory.places.geo_parse import parse_coordinates
 from directory.search import engine
 from directory.search import request as match_request
-from directory.search.engine import MatchJson, Point
+from directory.search.answer import MatchJson
+from directory.search.engine import Point
 from directory.store.base import Store
 from directory.web.i18n import gettext, kind_label
 from matching.match import HOTLINE_NEEDS

@@ -1,5 +1,6 @@
 """Between the web and the pure matcher: gather candidates from the store, call
-:func:`matching.match`, and turn the result into JSON the pages and the API share.
+:func:`matching.match`, and turn the result into JSON the pages and the API share
+(:mod:`directory.search.answer`).
 
 Nothing about a request is stored or logged except counts. Confidential locations never reach
 the matcher with their point: the store's spatial search skips them and they come back, without
@@ -18,8 +19,8 @@ from typing import Any
 import matching
 from directory.core.rights import CASEWORK, Principal
 from directory.core.schemas import OPEN_DATA_SOURCE
-from directory.core.taxonomy import get_taxonomy
 from directory.places.gazetteer import get_gazetteer
+from directory.search.answer import MatchJson
 from directory.store.base import CandidateRow, Document, Store
 from matching import geo, rank
 from matching.careplan import POOL_PER_NEED
@@ -374,92 +375,3 @@ def _freshest(verified: str | None, confirmed: str | None) -> datetime | None:
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-class MatchJson:
-    """Serialises a :class:`matching.MatchResult` with the display fields of each listing."""
-
-    def __init__(self, rows: list[CandidateRow], audience: str) -> None:
-        self.audience = audience
-        self.rows = {r.key: r for r in rows}
-
-    def result(self, result: matching.MatchResult) -> dict[str, Any]:
-        """The whole answer."""
-        return {
-            "needs": [self.need(n) for n in result.needs],
-            "care_plan": [self.stop(s) for s in result.care_plan],
-            "hotlines": [self.recommendation(r) for r in result.hotlines],
-            "uncovered": list(result.uncovered),
-        }
-
-    def need(self, n: matching.NeedResult) -> dict[str, Any]:
-        """One need's lists and messages."""
-        one = self.recommendation
-        return {
-            "need": n.need,
-            "urgent": n.urgent,
-            "unmet": n.unmet,
-            "results": [one(r) for r in n.results],
-            "remote": [one(r) for r in n.remote],
-            "nearest_beyond": one(n.nearest_beyond) if n.nearest_beyond else None,
-            "opens_soonest": one(n.opens_soonest) if n.opens_soonest else None,
-            "messages": [note(m) for m in n.messages],
-            "left_out": [self.left_out(x) for x in n.left_out],
-        }
-
-    def left_out(self, x: matching.LeftOut) -> dict[str, Any]:
-        """One rule's exclusions: the count, and for staff the nearest (name, distance)."""
-        shown: dict[str, Any] = {"rule": x.rule, "count": x.count}
-        if x.nearest is not None:
-            row = self.rows[(x.nearest.candidate.service_id, x.nearest.candidate.location_id)]
-            shown["nearest"] = {
-                "service": {"id": row.service["id"], "name": row.service["name"]},
-                "distance_km": round(x.nearest.distance_km or 0.0, 1),
-            }
-        return shown
-
-    def stop(self, stop: matching.CarePlanStop) -> dict[str, Any]:
-        """One stop of the care plan."""
-        return {
-            **self.recommendation(stop.recommendation),
-            "covers": list(stop.needs),
-            "stop_reasons": [note(r) for r in stop.reasons],
-        }
-
-    def recommendation(self, rec: matching.Recommendation) -> dict[str, Any]:
-        """One result with what a person needs to get there: names, phones, place in words."""
-        c = rec.candidate
-        row = self.rows[(c.service_id, c.location_id)]
-        return {
-            "service": _service(row.service),
-            "organization": {"id": c.organization_id, "name": c.organization_name,
-                             "phones": row.organization["phones"]},
-            "location": _location(row.location) if c.lat is not None else None,
-            "distance_km": None if rec.distance_km is None else round(rec.distance_km, 1),
-            "travel_minutes": rec.travel_minutes,
-            "open_now": rec.open_now,
-            "next_open": rec.next_open.isoformat() if rec.next_open else None,
-            "reasons": [note(r) for r in rec.reasons],
-            "warnings": [note(w) for w in rec.warnings],
-        }  # fmt: skip
-
-
-def _service(s: Document) -> dict[str, Any]:
-    keys = ("id", "name", "description", "needs", "capabilities", "phones", "languages",
-            "schedule", "remote", "last_verified_at", "demo", "source")  # fmt: skip
-    return {k: s[k] for k in keys}
-
-
-def _location(loc: Document | None) -> dict[str, Any] | None:
-    if loc is None:
-        return None
-    keys = ("id", "name", "description", "latitude", "longitude", "adm1_pcode", "adm2_pcode",
-            "tz", "accessibility", "confidentiality")  # fmt: skip
-    province = get_taxonomy().areas.get(loc["adm1_pcode"])
-    return {**{k: loc[k] for k in keys}, "approximate": bool(loc.get("approximate")),
-            "province": province.name if province else None}  # fmt: skip
-
-
-def note(n: matching.Note) -> dict[str, Any]:
-    """A reason, warning or message as ``{"code": ..., "params": {...}}``."""
-    return {"code": n.code, "params": dict(n.params)}

@@ -269,3 +269,48 @@ def test_a_male_survivors_shelter_search_says_what_was_left_out_and_why(client, 
     assert public["left_out"] == []  # a restricted place is never counted for the public
     female = _match(client, bearer(tokens["caseworker"]), **{**body, "sex": "female"})
     assert [r["service"]["name"] for r in female["needs"][0]["results"]] == ["Refuge pour femmes"]
+
+
+def _json_schema(openapi: dict, name: str) -> dict:
+    """The OpenAPI 3.0 component ``name`` as a JSON Schema: ``nullable`` becomes a null type,
+    and an object with listed properties takes no other (so an undocumented field fails)."""
+
+    def convert(node):
+        if isinstance(node, list):
+            return [convert(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        node = {k: convert(v) for k, v in node.items()}
+        if node.pop("nullable", False):
+            node = {"anyOf": [{"type": "null"}, node]} if "type" not in node else {
+                **node, "type": [node["type"], "null"]}  # fmt: skip
+        if "properties" in node:
+            node.setdefault("additionalProperties", False)
+        return node
+
+    components = convert(openapi["components"])
+    return {"$ref": f"#/components/schemas/{name}", "components": components}
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_every_answer_is_what_the_openapi_document_says(client, demo, tokens, staff):
+    """The documented 200 response of /match (``MatchResponse``) describes real answers: every
+    field present, typed and documented, for the public and for a caseworker."""
+    from jsonschema import Draft7Validator
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    responses = document["paths"]["/api/v1/match"]["post"]["responses"]
+    assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/MatchResponse"
+    )
+    validator = Draft7Validator(_json_schema(document, "MatchResponse"))
+    headers = bearer(tokens["caseworker"]) if staff else None
+    bodies = [
+        {"needs": ["medical", "psychosocial", "legal", "shelter"], "hours_since_incident": 30},
+        {"needs": ["medical"], "age": 15, "sex": "female", "languages": ["sw"]},
+        {"needs": ["livelihood", "material"], "max_distance_km": 5, "limit": 1},
+    ]
+    for body in bodies:
+        answer = _match(client, headers=headers, **body)
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(answer)]
+        assert errors == [], body
