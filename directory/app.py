@@ -15,7 +15,7 @@ from directory.web import bodies, errors, i18n, limits, logs, security, sessions
 from directory.web.auth import declare_access, enforce_route_access
 
 
-class NjiaApi(Api):  # type: ignore[misc]
+class NjiaApi(Api):
     """flask-smorest's Api with Njia's error envelope (documented as every operation's
     default error response)."""
 

@@ -13,7 +13,7 @@ as an OCHA P-code (province or territory), since the DRC has no postcodes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,7 +125,7 @@ def _page(items: list[Any], total: int, args: dict[str, Any]) -> Response:
 
 
 def _ndjson(items: Iterable[Any]) -> Response:
-    def lines() -> Iterable[str]:
+    def lines() -> Iterator[str]:
         for item in items:
             yield json.dumps(item, ensure_ascii=False) + "\n"
 

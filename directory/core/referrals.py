@@ -159,8 +159,8 @@ def visible_to(principal: Principal, doc: Document) -> bool:
     if principal.is_staff:
         return True
     if principal.role == "provider":
-        return doc["organization_id"] == principal.organization_id
-    return principal.role == "caseworker" and doc["referred_by"] == referrer(principal)
+        return bool(doc["organization_id"] == principal.organization_id)
+    return principal.role == "caseworker" and bool(doc["referred_by"] == referrer(principal))
 
 
 def listed(

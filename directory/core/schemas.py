@@ -41,7 +41,7 @@ def _name() -> fields.String:
     return fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-def _codes(choices: tuple[str, ...], max_len: int, min_len: int = 0, **kw: Any) -> fields.List:
+def _codes(choices: tuple[str, ...], max_len: int, min_len: int = 0, **kw: Any) -> fields.List[Any]:
     if not kw.get("required"):
         kw.setdefault("load_default", list)
     return fields.List(
@@ -311,7 +311,8 @@ def stored_schema(kind: str) -> ListingSchema:
             "updated_at": fields.String(required=True, validate=validate.Length(min=1, max=40)),
         },
     )
-    return stored()
+    schema: ListingSchema = stored()
+    return schema
 
 
 def canonical(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -326,7 +327,7 @@ def canonical_loaded(kind: str, loaded: dict[str, Any]) -> dict[str, Any]:
     """The JSON form of a listing already loaded by its schema (as the API's arguments are),
     with defaults filled in and server-managed fields dropped: :func:`canonical` without
     validating twice."""
-    doc = SCHEMAS[kind]().dump(loaded)
+    doc: dict[str, Any] = SCHEMAS[kind]().dump(loaded)
     for managed in SERVER_MANAGED:
         doc.pop(managed, None)
     if kind == "location" and doc["tz"] is None:
@@ -343,7 +344,7 @@ class ErrorBodySchema(Schema):
     status = fields.Integer(required=True)
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))  # type: ignore[assignment]  # the envelope's field is called so
 
 
 class ErrorEnvelopeSchema(Schema):

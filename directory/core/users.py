@@ -166,7 +166,7 @@ def create_invite(
         raise AccountError("email", "An account with this email exists already.")
     token = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(days=INVITE_DAYS)
-    doc = {
+    doc: dict[str, Any] = {
         "id": str(uuid.uuid4()), "email": email, "role": role, "organization_id": organization_id,
         "created_by": created_by, "created_at": utc_now(),
         "expires_at": expires.isoformat(timespec="seconds"), "used_at": None,

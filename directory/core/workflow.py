@@ -43,7 +43,7 @@ def hides_only(field: str, old: Any, new: Any) -> bool:
     if field == "capabilities":
         return set(new) <= set(old)
     if field == "status":
-        return old != "inactive"
+        return bool(old != "inactive")
     return False
 
 
@@ -63,7 +63,7 @@ def split_sensitive(kind: str, current: Document, merged: Document) -> tuple[Doc
         held[field] = new
         applied[field] = old
         if field == "capabilities":
-            applied[field] = [c for c in old if c in new]
+            applied[field] = [c for c in old or () if c in (new or ())]
     if "capabilities" in held:
         stock_out = merged.get("stock_out", [])
         applied["stock_out"] = [c for c in stock_out if c in applied["capabilities"]]

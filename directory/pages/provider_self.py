@@ -115,7 +115,7 @@ def render_edit(kind: str, current: Document, shown: Document, errors: dict[str,
     )  # fmt: skip
 
 
-def _save(kind: str, current: Document, changes: dict[str, Any]) -> Any:
+def _save(kind: str, current: Document, changes: dict[str, Any]) -> tuple[str, int] | Response:
     try:
         result = editing.apply_edit(get_store(), current_principal(), kind, current, changes,
                                     listing_forms.form_version())  # fmt: skip

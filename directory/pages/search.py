@@ -239,7 +239,7 @@ def _towns_of(province: str) -> tuple[tuple[str, str], ...]:
 def shown_form(form: SearchForm, where: Where) -> SearchForm:
     """The form as a results page shows it: the place resolved, ready to search again."""
     if where.place_id:
-        return replace(form, place=where.label, place_id=where.place_id, lat=None, lon=None)
+        return replace(form, place=where.label or "", place_id=where.place_id, lat=None, lon=None)
     if where.from_device:
         lat, lon = where.point.lat, where.point.lon
         return replace(form, place="", place_id="", lat=lat, lon=lon)
@@ -268,7 +268,7 @@ def request_options(fields: dict[str, Any]) -> dict[str, Any]:
     try:
         return match_request.load_options(fields, now())
     except ValidationError as exc:
-        name = next(iter(exc.normalized_messages()), "needs")
+        name = next(iter(exc.normalized_messages()), "needs")  # type: ignore[no-untyped-call]
         raise FormError(str(name), gettext("Choix non valable.")) from exc
 
 

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -45,8 +46,9 @@ __all__ += ["parse_coordinates"]
 SEED_DIR = Path(seed_data.__file__).resolve().parent / "gazetteer"
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
-KINDS = ("city", "town", "commune", "health_zone", "village", "suburb", "quarter", "neighbourhood")
-KINDS += ("site", "health_area", "hamlet", "locality", "island", "isolated_dwelling", "farm")
+KINDS: tuple[str, ...] = ("city", "town", "commune", "health_zone", "village", "suburb", "quarter")
+KINDS += ("neighbourhood", "site", "health_area", "hamlet", "locality", "island")
+KINDS += ("isolated_dwelling", "farm")
 TOWN_KINDS = frozenset({"city", "town"})
 #: Parts of a city: a town does not outrank them ("Panzi" may be the Bukavu quarter), nor they
 #: a village ("Kasika" may be the Sud-Kivu village).
@@ -227,7 +229,7 @@ class _NameIndex:
         yield from self._fuzzy(q)
 
     @staticmethod
-    def _prefixed(items: list, start: str | tuple) -> Iterator:
+    def _prefixed(items: list[Any], start: str | tuple[Any, ...]) -> Iterator[Any]:
         prefix = start if isinstance(start, str) else start[0]
         for pos in range(bisect_left(items, start), len(items)):
             item = items[pos]

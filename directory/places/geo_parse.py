@@ -65,11 +65,14 @@ def parse_coordinates(text: str) -> tuple[float, float]:
 
 def _clean(text: str) -> str:
     """Unify minus signs and quotes, drop labels and brackets, turn decimal commas into points."""
-    s = text.strip().translate(
-        str.maketrans(
-            {"\u2212": "-", "\u2013": "-", "\u2019": "\u2032", "\u201d": "\u2033", "º": "°"}
-        )
-    )
+    minus_and_quotes: dict[str, str | int | None] = {
+        "\u2212": "-",
+        "\u2013": "-",
+        "\u2019": "\u2032",
+        "\u201d": "\u2033",
+        "º": "°",
+    }
+    s = text.strip().translate(str.maketrans(minus_and_quotes))
     s = _LABELS.sub(" ", s).strip(" ()[]{}")
     s = re.sub(r"\b([nsewNSEW])\b", lambda m: m[1].upper(), s)
     s = re.sub(r"(?<=\d)([nsew])\b", lambda m: m[1].upper(), s)
@@ -129,8 +132,8 @@ class DrcOutline:
         """``rings`` are closed (lon, lat) rings; holes are handled by the even-odd rule."""
         self.bands: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
         points = [pt for ring in rings for pt in ring]
-        self.bbox = (min(y for _, y in points), max(y for _, y in points))
-        self.bbox += (min(x for x, _ in points), max(x for x, _ in points))
+        lats, lons = [y for _, y in points], [x for x, _ in points]
+        self.bbox = (min(lats), max(lats), min(lons), max(lons))
         for ring in rings:
             for (x1, y1), (x2, y2) in itertools.pairwise(ring):
                 for band in range(self._band(min(y1, y2)), self._band(max(y1, y2)) + 1):
@@ -141,7 +144,7 @@ class DrcOutline:
         """Read a gzipped GeoJSON FeatureCollection of Polygons or MultiPolygons."""
         with gzip.open(path, "rt", encoding="utf-8") as f:
             features = json.load(f)["features"]
-        rings = []
+        rings: list[list[tuple[float, float]]] = []
         for geometry in (feature["geometry"] for feature in features):
             polygons = geometry["coordinates"]
             for polygon in [polygons] if geometry["type"] == "Polygon" else polygons:

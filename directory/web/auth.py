@@ -131,4 +131,5 @@ def _has_auth() -> bool:
 
 def current_principal() -> Principal:
     """The caller of the current request (anonymous outside a request)."""
-    return g.get("principal", ANONYMOUS)
+    principal: Principal = g.get("principal", ANONYMOUS)
+    return principal

@@ -14,16 +14,28 @@ place search needs the database anyway and answers 503.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import MovingWindowSupport, Storage
 
-from directory.store.base import Conflict, NotFound, Record, StoreUnavailable, VersionConflict
+from directory.store.base import (
+    Conflict,
+    NotFound,
+    Record,
+    Store,
+    StoreUnavailable,
+    VersionConflict,
+)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 DEFAULT_SEARCH_LIMIT = "60 per minute"
@@ -97,11 +109,12 @@ login_limit = limiter.shared_limit(
 within 15 minutes gets 429 with ``Retry-After``."""
 
 
-def _counted(function):  # type: ignore[no-untyped-def]
+def _counted(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """A storage method whose database failure is remembered for the rest of the request
     (the request then answers 503 at once instead of waiting for the database twice)."""
 
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+    @functools.wraps(function)
+    def counted(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         from directory.store import mark_unavailable
 
         try:
@@ -122,7 +135,7 @@ class StoreStorage(Storage, MovingWindowSupport):
     propagate as :class:`StoreUnavailable` (503).
     """
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["njia"]
+    STORAGE_SCHEME = ["njia"]  # noqa: RUF012  (an instance attribute in limits.Storage)
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -195,7 +208,7 @@ class StoreStorage(Storage, MovingWindowSupport):
         _store().delete_record(COLLECTION, _record_id(key))
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> Store:
     from directory.store import get_store
 
     return get_store()
@@ -206,7 +219,7 @@ def _record_id(key: str) -> str:
 
 
 def _read(key: str) -> Record | None:
-    return _store().get_record(COLLECTION, _record_id(key))  # type: ignore[no-any-return]
+    return _store().get_record(COLLECTION, _record_id(key))
 
 
 def _live_hits(record: Record | None, now: float, expiry: int) -> list[float]:

@@ -214,7 +214,7 @@ def _serializer(app: Flask) -> URLSafeTimedSerializer:
 
 
 def _read_anonymous(app: Flask, cookie: str) -> dict[str, Any]:
-    max_age = float(app.config["SESSION_IDLE_MINUTES"]) * 60
+    max_age = round(float(app.config["SESSION_IDLE_MINUTES"]) * 60)
     try:
         data = _serializer(app).loads(cookie.removeprefix(ANONYMOUS_PREFIX), max_age=max_age)
     except BadSignature:

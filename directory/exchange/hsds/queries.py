@@ -43,7 +43,8 @@ class ServiceFilters:
 
 def window(items: Iterator[Any], offset: int, limit: int | None) -> tuple[list[Any], int]:
     """The items of one page and the count of all of them (consumes the iterator)."""
-    page, total = [], 0
+    page: list[Any] = []
+    total = 0
     for item in items:
         if total >= offset and (limit is None or len(page) < limit):
             page.append(item)

@@ -88,7 +88,7 @@ def schema_urls() -> Iterator[tuple[str, Path]]:
 
 
 @cache
-def registry() -> Registry:  # type: ignore[type-arg]
+def registry() -> Registry:
     """A ``referencing`` registry holding every schema under its published URL."""
     resources = []
     for url, path in schema_urls():

@@ -44,7 +44,7 @@ def create_draft(
     purge_expired(store)
     draft_id = str(uuid.uuid4())
     expires = _stamp(_now() + timedelta(hours=DRAFT_HOURS))
-    doc = {
+    doc: dict[str, Any] = {
         "owner": owner, "partner": partner.strip(), "file_name": file_name, "sha256": sha256,
         "uploaded_at": _stamp(_now()), "expires_at": expires,
         "sheets": [asdict(s) for s in sheets], "sheet": None, "header_row": None,

@@ -16,10 +16,13 @@ import functools
 import gzip
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from directory.core.taxonomy import SEED_DIR
+
+Point = tuple[float, float]
+"""(lon, lat)."""
 
 OUTLINE_FILE = SEED_DIR / "gazetteer" / "drc_outline.geojson.gz"
 WIDTH = 640.0
@@ -69,7 +72,7 @@ def _rings() -> tuple[tuple[tuple[float, float], ...], ...]:
     """The outline's rings as (lon, lat) points."""
     with gzip.open(OUTLINE_FILE, "rt", encoding="utf-8") as handle:
         features = json.load(handle)["features"]
-    rings = []
+    rings: list[tuple[tuple[float, float], ...]] = []
     for geometry in (feature["geometry"] for feature in features):
         polygons = geometry["coordinates"]
         for polygon in [polygons] if geometry["type"] == "Polygon" else polygons:
@@ -143,7 +146,7 @@ def _clip(
     """Sutherland-Hodgman: the (lon, lat) polygon cut to a rectangle (south, west, north,
     east); the result may run along the rectangle's edges, which fills correctly."""
     south, west, north, east = box
-    edges = (
+    edges: tuple[tuple[Callable[[Point], bool], Callable[[Point, Point], Point]], ...] = (
         (lambda p: p[0] >= west, lambda a, b: _cross_lon(a, b, west)),
         (lambda p: p[0] <= east, lambda a, b: _cross_lon(a, b, east)),
         (lambda p: p[1] >= south, lambda a, b: _cross_lat(a, b, south)),
