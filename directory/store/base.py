@@ -12,10 +12,9 @@ lock errors into :class:`StoreUnavailable`, which the web layer answers with 503
 from __future__ import annotations
 
 import json
-import math
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -231,70 +230,6 @@ class CandidateRow:
 def link_id(service_id: str, location_id: str) -> str:
     """The stable id of a service offered at a location (HSDS ``service_at_location``)."""
     return str(uuid.uuid5(LINK_NAMESPACE, f"service_at_location/{service_id}/{location_id}"))
-
-
-KM_PER_DEGREE_LAT = 110.5  # the shortest degree of latitude on WGS-84 is 110.57 km
-
-
-def bounding_box(
-    lat: float, lon: float, radius_km: float, max_dlon: float = 180.0
-) -> tuple[float, float, float, float]:
-    """South, north, west and east of a box holding every point within ``radius_km``
-    (latitudes kept within ±90; at most ``max_dlon`` degrees of longitude either side)."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    widest = min(89.0, abs(lat) + dlat)
-    dlon = min(max_dlon, radius_km / (KM_PER_DEGREE_LAT * math.cos(math.radians(widest))))
-    return max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon
-
-
-def located_rows(
-    rows: Iterable[Sequence[Any]], partners: Mapping[str, frozenset[str]]
-) -> list[CandidateRow]:
-    """``candidates_near`` rows from ``(service id, location id, service JSON, organization
-    id, organization JSON, location JSON)``, documents decoded on first use (each
-    organization's once), with the referral ``partners`` of each organization."""
-    orgs: dict[str, LazyDocument] = {}
-    return [
-        CandidateRow(
-            LazyDocument(service),
-            orgs.setdefault(org_id, LazyDocument(org)),
-            LazyDocument(location),
-            refers_to=partners.get(org_id, frozenset()),
-            service_id=service_id,
-            location_id=location_id,
-        )
-        for service_id, location_id, service, org_id, org, location in rows
-    ]
-
-
-def covering_rows(
-    rows: Iterable[Sequence[Any]], partners: Mapping[str, frozenset[str]]
-) -> list[CandidateRow]:
-    """``candidates_by_area`` rows from ``(service id, name, remote, needs, service JSON,
-    organization id, organization JSON, confidential location JSON or None)``, in
-    :func:`area_row_order`; the key's location id is None (matched by area, not by point)."""
-    orgs: dict[str, LazyDocument] = {}
-    ordered = sorted(rows, key=lambda r: area_row_order(r[1], r[0]))
-    return [
-        CandidateRow(
-            LazyDocument(service),
-            orgs.setdefault(org_id, LazyDocument(org)),
-            None if place is None else LazyDocument(place),
-            refers_to=partners.get(org_id, frozenset()),
-            service_id=service_id,
-            location_id=None,
-            name=name,
-            remote=bool(remote),
-            needs=frozenset(needs),
-        )
-        for service_id, name, remote, needs, service, org_id, org, place in ordered
-    ]
-
-
-def area_row_order(name: str, service_id: str) -> tuple[str, str, str]:
-    """The order of ``candidates_by_area`` rows: the matcher's order of point-less results
-    (case-folded name, then name, then service id)."""
-    return (name.casefold(), name, service_id)
 
 
 def _decoded(doc: Document | LazyDocument) -> Document:

@@ -20,10 +20,11 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from directory.store import neo4j_queries as q
+from directory.store import neo4j_rows as w
+from directory.store import neo4j_schema
 from directory.store.base import (
     KINDS,
     RECORD_COLLECTIONS,
-    BrokenReference,
     CandidateRow,
     Change,
     Conflict,
@@ -35,13 +36,18 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    bounding_box,
-    covering_rows,
     decode,
-    link_id,
-    located_rows,
 )
-from directory.store.text import search_words, utc_now
+from directory.store.common import (
+    bounding_box,
+    change_of,
+    check_kind,
+    covering_rows,
+    first_version,
+    located_rows,
+    next_version,
+    record_of,
+)
 
 T = TypeVar("T")
 UNAVAILABLE = (
@@ -106,43 +112,15 @@ class Neo4jStore:
             driver.close()
 
     def init_schema(self) -> None:
-        """Create constraints and indexes, the area hierarchy and the need nodes."""
-        from directory.core.taxonomy import get_taxonomy
-
-        taxonomy = get_taxonomy()
-        areas = [
-            {"pcode": a.pcode, "name": a.name, "level": a.level, "parent": a.parent_pcode}
-            for a in taxonomy.areas.values()
-        ]
+        """Create constraints and indexes, the area hierarchy and the need nodes; migrate
+        (:func:`directory.store.neo4j_schema.migrate`)."""
         try:
             with self._get_driver().session(database=self.database) as session:
                 for statement in q.SCHEMA:
                     session.run(statement).consume()
         except UNAVAILABLE as exc:
             raise StoreUnavailable(type(exc).__name__) from exc
-
-        def seed(tx: neo4j.ManagedTransaction) -> int:
-            tx.run(q.AREAS, areas=areas).consume()
-            tx.run(q.NEEDS, codes=list(taxonomy.needs)).consume()
-            found = tx.run(q.GET_VERSION).single()
-            return int(found[0]) if found else 0
-
-        if self._run(True, seed) < q.LINK_ID_VERSION:
-            self._backfill_link_ids()
-        self._run(True, lambda tx: tx.run(q.SET_VERSION, version=q.SCHEMA_VERSION).consume())
-
-    def _backfill_link_ids(self) -> None:
-        """Give the links written before link ids existed theirs, a batch at a time (once: the
-        schema version is raised only after it)."""
-
-        def batch(tx: neo4j.ManagedTransaction) -> int:
-            pairs = tx.run(q.LINKS_WITHOUT_ID).values()
-            rows = [{"s": sid, "l": lid, "link_id": link_id(sid, lid)} for sid, lid in pairs]
-            tx.run(q.SET_LINK_IDS, rows=rows).consume()
-            return len(rows)
-
-        while self._run(True, batch):
-            pass
+        neo4j_schema.migrate(lambda work: self._run(True, work))
 
     def find_link(self, link: str) -> tuple[str, str] | None:
         """The (service, location) pair of a link id; see the Store protocol."""
@@ -166,22 +144,22 @@ class Neo4jStore:
 
     def create(self, kind: str, doc: Document, actor: str) -> Document:
         """Insert version 1 of a listing; see the Store protocol."""
-        _check_kind(kind)
-        now = utc_now()
-        stored = {**doc, "version": 1, "created_at": now, "updated_at": now}
+        check_kind(kind)
+        stored = first_version(doc)
+        now = stored["created_at"]
 
         def work(tx: neo4j.ManagedTransaction) -> Document:
             if tx.run(q.EXISTS[kind], id=doc["id"]).single() is not None:
                 raise Conflict(f"{kind} {doc['id']} exists")
-            _write(tx, kind, [stored])
-            _record(tx, kind, stored["id"], 1, "create", actor, now, None, stored)
+            w.write(tx, kind, [stored])
+            w.record(tx, kind, stored["id"], 1, "create", actor, now, None, stored)
             return stored
 
         return self._run(True, work)
 
     def get(self, kind: str, entity_id: str) -> Document | None:
         """The stored document or None."""
-        _check_kind(kind)
+        check_kind(kind)
 
         def work(tx: neo4j.ManagedTransaction) -> str | None:
             record = tx.run(q.GET[kind], id=entity_id).single()
@@ -194,24 +172,16 @@ class Neo4jStore:
         self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
     ) -> Document:
         """Compare-and-set replacement of a listing; see the Store protocol."""
-        _check_kind(kind)
+        check_kind(kind)
 
         def work(tx: neo4j.ManagedTransaction) -> Document:
             record = tx.run(q.GET_FOR_UPDATE[kind], id=entity_id).single()
             if record is None:
                 raise NotFound(entity_id)
             old = decode(record[0])
-            if old["version"] != expected_version:
-                raise VersionConflict(old["version"])
-            stored = {
-                **doc,
-                "id": entity_id,
-                "version": old["version"] + 1,
-                "created_at": old["created_at"],
-                "updated_at": utc_now(),
-            }
-            _write(tx, kind, [stored])
-            _record(
+            stored = next_version(old, doc, entity_id, expected_version)
+            w.write(tx, kind, [stored])
+            w.record(
                 tx, kind, entity_id, stored["version"], "update", actor, stored["updated_at"],
                 old, stored,
             )  # fmt: skip
@@ -221,11 +191,11 @@ class Neo4jStore:
 
     def page(self, kind: str, query: ListQuery) -> Page:
         """Filtered, paged listings ordered by name then id."""
-        _check_kind(kind)
-        head, params = _list_query(kind, query)
+        check_kind(kind)
+        head, params = w.list_query(kind, query)
 
         def work(tx: neo4j.ManagedTransaction) -> Page:
-            total = _single(tx.run(head + q.COUNT_TAIL, params))
+            total = w.single(tx.run(head + q.COUNT_TAIL, params))
             rows = tx.run(head + q.PAGE_TAIL, params).values()
             return Page([decode(r[0]) for r in rows], total)
 
@@ -233,10 +203,10 @@ class Neo4jStore:
 
     def history(self, kind: str, entity_id: str) -> list[Change]:
         """Every change of one listing, oldest first."""
-        _check_kind(kind)
+        check_kind(kind)
 
         def work(tx: neo4j.ManagedTransaction) -> list[Change]:
-            return [_change(r) for r in tx.run(q.HISTORY, kind=kind, id=entity_id).values()]
+            return [change_of(r) for r in tx.run(q.HISTORY, kind=kind, id=entity_id).values()]
 
         return self._run(False, work)
 
@@ -252,9 +222,11 @@ class Neo4jStore:
         exclude_km: float | None = None,
     ) -> list[CandidateRow]:
         """Point-index bounding-box search around the point; see the Store protocol."""
-        south, north, west, east = bounding_box(lat, lon, radius_km, MAX_DLON)
+        south, north, west, east = bounding_box(lat, lon, radius_km, w.MAX_DLON)
         inner = (
-            bounding_box(lat, lon, exclude_km, MAX_DLON) if exclude_km is not None else (None,) * 4
+            bounding_box(lat, lon, exclude_km, w.MAX_DLON)
+            if exclude_km is not None
+            else (None,) * 4
         )
         params = {
             "south": south, "north": north, "west": west, "east": east,
@@ -266,7 +238,7 @@ class Neo4jStore:
             return tx.run(q.CANDIDATES_NEAR, params).values()
 
         rows = self._run(False, work)
-        return located_rows([r[:6] for r in rows], _partners((r[3], r[6]) for r in rows))
+        return located_rows([r[:6] for r in rows], w.partners((r[3], r[6]) for r in rows))
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
@@ -286,7 +258,7 @@ class Neo4jStore:
         return covering_rows(
             [(sid, name, remote, needs, svc, oid, org, places[0] if places else None)
              for sid, name, remote, svc, oid, org, _, needs, places in rows],
-            _partners((r[4], r[6]) for r in rows),
+            w.partners((r[4], r[6]) for r in rows),
         )  # fmt: skip
 
     # -- bulk --------------------------------------------------------------------------
@@ -304,7 +276,7 @@ class Neo4jStore:
         """Every recorded change, oldest first."""
 
         def work(tx: neo4j.ManagedTransaction) -> list[Change]:
-            return [_change(r) for r in tx.run(q.ALL_HISTORY).values()]
+            return [change_of(r) for r in tx.run(q.ALL_HISTORY).values()]
 
         yield from self._run(False, work)
 
@@ -314,7 +286,7 @@ class Neo4jStore:
         """Load documents as given in one all-or-nothing transaction."""
         by_kind: dict[str, list[Document]] = {k: [] for k in KINDS}
         for kind, doc in listings:
-            _check_kind(kind)
+            check_kind(kind)
             by_kind[kind].append(doc)
         changes = list(history)
 
@@ -323,11 +295,11 @@ class Neo4jStore:
                 for doc in by_kind[kind]:
                     if tx.run(q.EXISTS[kind], id=doc["id"]).single() is not None:
                         raise Conflict(f"{kind} {doc['id']} exists")
-                _write(tx, kind, by_kind[kind], check=False)
+                w.write(tx, kind, by_kind[kind], check=False)
             for kind in KINDS:
-                _check_references(tx, kind, [d["id"] for d in by_kind[kind]])
+                w.check_references(tx, kind, [d["id"] for d in by_kind[kind]])
             for c in changes:
-                _record(tx, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new,
+                w.record(tx, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new,
                         seq=c.seq)  # fmt: skip
             return sum(len(docs) for docs in by_kind.values())
 
@@ -337,7 +309,7 @@ class Neo4jStore:
         """Listings of each kind."""
 
         def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
-            return {k: _single(tx.run(q.COUNT[k])) for k in KINDS}
+            return {k: w.single(tx.run(q.COUNT[k])) for k in KINDS}
 
         return self._run(False, work)
 
@@ -372,7 +344,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> Record | None:
             row = tx.run(q.RECORD_GET, collection=collection, id=record_id).single()
-            return _record_row(list(row)) if row else None
+            return record_of(list(row)) if row else None
 
         return self._run(False, work)
 
@@ -383,7 +355,7 @@ class Neo4jStore:
         params = {"collection": collection, "key1": key1, "key2": key2, "limit": limit}
 
         def work(tx: neo4j.ManagedTransaction) -> list[Record]:
-            return [_record_row(r) for r in tx.run(q.RECORD_FIND, params).values()]
+            return [record_of(r) for r in tx.run(q.RECORD_FIND, params).values()]
 
         return self._run(False, work)
 
@@ -391,7 +363,7 @@ class Neo4jStore:
         """Delete one record."""
 
         def work(tx: neo4j.ManagedTransaction) -> bool:
-            return bool(_single(tx.run(q.RECORD_DELETE, collection=collection, id=record_id)))
+            return bool(w.single(tx.run(q.RECORD_DELETE, collection=collection, id=record_id)))
 
         return self._run(True, work)
 
@@ -424,155 +396,3 @@ class Neo4jStore:
             return tx.run(q.REVOKE_TOKEN, id=token_id).single() is not None
 
         return self._run(True, work)
-
-
-# -- helpers (all run inside a managed transaction) -----------------------------------------
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-
-
-def _row(kind: str, doc: Document) -> dict[str, Any]:
-    """The node properties and link lists of one document, as query parameters."""
-    row = {
-        "id": doc["id"],
-        "name": doc["name"],
-        "description": doc.get("description") or "",
-        "version": doc["version"],
-        "doc": json.dumps(doc, ensure_ascii=False, sort_keys=True),
-        "organization_id": doc.get("organization_id"),
-        "status": doc.get("status"),
-    }
-    if kind == "organization":
-        agreements = doc.get("referral_agreements", [])
-        row["agreements"] = agreements
-        row["refers_to"] = [a["organization_id"] for a in agreements]
-    elif kind == "location":
-        row.update(
-            confidentiality=doc["confidentiality"], adm1=doc.get("adm1_pcode"),
-            adm2=doc.get("adm2_pcode"), latitude=doc["latitude"], longitude=doc["longitude"],
-        )  # fmt: skip
-    else:
-        row.update(
-            remote=bool(doc["remote"]), needs=doc["needs"],
-            service_area=doc.get("service_area", []), location_ids=doc.get("location_ids", []),
-            links=[{"location_id": lid, "link_id": link_id(doc["id"], lid)}
-                   for lid in doc.get("location_ids", [])],
-        )  # fmt: skip
-    return row
-
-
-def _write(
-    tx: neo4j.ManagedTransaction, kind: str, docs: list[Document], check: bool = True
-) -> None:
-    if docs:
-        tx.run(q.WRITE[kind], rows=[_row(kind, d) for d in docs]).consume()
-        if check:
-            _check_references(tx, kind, [d["id"] for d in docs])
-
-
-def _check_references(tx: neo4j.ManagedTransaction, kind: str, ids: list[str]) -> None:
-    """Raise BrokenReference (aborting the transaction) for a dangling or foreign link."""
-    if not ids:
-        return
-    if kind in q.MISSING_ORGANIZATION:
-        hit = tx.run(q.MISSING_ORGANIZATION[kind], ids=ids).single()
-        if hit is not None:
-            raise BrokenReference("organization_id", f"no organization {hit[0]}")
-    if kind == "service":
-        hit = tx.run(q.FOREIGN_LOCATION, ids=ids).single()
-        if hit is not None:
-            raise BrokenReference("location_ids", f"no location {hit[0]} of this organization")
-    if kind == "organization":
-        hit = tx.run(q.MISSING_PARTNER, ids=ids).single()
-        if hit is not None:
-            raise BrokenReference(
-                "referral_agreements", f"no other organization {hit[0]} to refer to"
-            )
-
-
-def _record(
-    tx: neo4j.ManagedTransaction,
-    kind: str,
-    entity_id: str,
-    version: int,
-    action: str,
-    actor: str,
-    at: str,
-    old: Document | None,
-    new: Document | None,
-    seq: int | None = None,
-) -> None:
-    """Append one change (numbered by a counter node, so history has one total order)."""
-
-    def dump(d: Document | None) -> str | None:
-        return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
-
-    if seq is None:
-        seq = _single(tx.run(q.NEXT_SEQ))
-    else:
-        tx.run(q.RAISE_SEQ, seq=seq).consume()
-    tx.run(
-        q.RECORD_CHANGE[kind], seq=seq, kind=kind, entity_id=entity_id, version=version,
-        action=action, actor=actor, at=at, old=dump(old), new=dump(new),
-    ).consume()  # fmt: skip
-
-
-def _single(result: neo4j.Result) -> Any:
-    """The one value of a query that always returns exactly one row."""
-    record = result.single(strict=True)
-    return record[0]
-
-
-def _record_row(row: list[Any]) -> Record:
-    collection, record_id, doc, version, key1, key2, sort = row
-    return Record(collection, record_id, decode(doc), version, key1, key2, sort)
-
-
-def _change(row: list[Any]) -> Change:
-    seq, kind, entity_id, version, action, actor, at, old, new = row
-    return Change(
-        seq, kind, entity_id, version, action, actor, at,
-        decode(old) if old else None, decode(new) if new else None,
-    )  # fmt: skip
-
-
-def _list_query(kind: str, query: ListQuery) -> tuple[str, dict[str, Any]]:
-    """The MATCH/WHERE head of a list query and its parameters, from constant fragments."""
-    words = search_words(query.text) if query.text else None
-    params: dict[str, Any] = {
-        "organization_id": query.organization_id,
-        "status": query.status,
-        "need": query.need,
-        "area": query.area,
-        "tiers": sorted(query.tiers) if query.tiers is not None else None,
-        "offset": query.offset,
-        "limit": query.limit,
-        "text": " AND ".join(w + "*" for w in words) if words else None,
-    }
-    if query.text is not None and not words:
-        params["text"] = "njia_no_such_word_"
-    if params["text"] and query.text_names_only:
-        params["text"] = f"name:({params['text']})"  # a Lucene field query
-    head = (q.LIST_TEXT_START if params["text"] else q.LIST_START)[kind]
-    clauses = [
-        fragment
-        for name, fragments in q.FILTERS.items()
-        if (fragment := fragments.get(kind)) and params[name]
-    ]
-    if kind == "service" and query.area and params["tiers"] is None:
-        params["tiers"] = ["confidential", "public", "restricted"]
-    if clauses:
-        head += (" AND " if params["text"] else " WHERE ") + " AND ".join(clauses)
-    return head, params
-
-
-MAX_DLON = 179.0
-"""Neo4j's boxes span less than the whole globe in longitude."""
-
-
-def _partners(orgs: Iterable[tuple[str, list[str] | None]]) -> dict[str, frozenset[str]]:
-    """Each organization's referral partners, from ``(id, refers_to)`` pairs."""
-    return {org_id: frozenset(refers_to or ()) for org_id, refers_to in orgs}

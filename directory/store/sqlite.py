@@ -16,10 +16,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from directory.store import sqlite_queries as q
+from directory.store import sqlite_rows as w
 from directory.store.base import (
     KINDS,
-    RECORD_COLLECTIONS,
-    BrokenReference,
     CandidateRow,
     Change,
     Conflict,
@@ -31,14 +30,22 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    bounding_box,
-    covering_rows,
     decode,
     link_id,
+)
+from directory.store.common import (
+    bounding_box,
+    change_of,
+    check_collection,
+    check_kind,
+    covering_rows,
+    first_version,
     located_rows,
+    next_version,
+    record_of,
 )
 from directory.store.sqlite_schema import MIGRATIONS
-from directory.store.text import fts_query, utc_now
+from directory.store.text import fts_query
 
 
 def statements(script: str) -> list[str]:
@@ -150,20 +157,21 @@ class SqliteStore:
 
     def create(self, kind: str, doc: Document, actor: str) -> Document:
         """Insert version 1 of a listing; see the Store protocol."""
-        _check_kind(kind)
-        now = utc_now()
-        stored = {**doc, "version": 1, "created_at": now, "updated_at": now}
+        check_kind(kind)
+        stored = first_version(doc)
         with self._tx(write=True) as conn:
             if conn.execute(q.EXISTS[kind], (doc["id"],)).fetchone():
                 raise Conflict(f"{kind} {doc['id']} exists")
-            _check_references(conn, kind, stored)
-            _write(conn, kind, stored, insert=True)
-            _record(conn, kind, stored["id"], 1, "create", actor, now, None, stored)
+            w.check_references(conn, kind, stored)
+            w.write(conn, kind, stored, insert=True)
+            w.record(
+                conn, kind, stored["id"], 1, "create", actor, stored["created_at"], None, stored
+            )
         return stored
 
     def get(self, kind: str, entity_id: str) -> Document | None:
         """The stored document or None."""
-        _check_kind(kind)
+        check_kind(kind)
         with self._tx() as conn:
             row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
         return decode(row[0]) if row else None
@@ -172,24 +180,16 @@ class SqliteStore:
         self, kind: str, entity_id: str, doc: Document, expected_version: int, actor: str
     ) -> Document:
         """Compare-and-set replacement of a listing; see the Store protocol."""
-        _check_kind(kind)
+        check_kind(kind)
         with self._tx(write=True) as conn:
             row = conn.execute(q.GET[kind], (entity_id,)).fetchone()
             if row is None:
                 raise NotFound(entity_id)
             old = decode(row[0])
-            if old["version"] != expected_version:
-                raise VersionConflict(old["version"])
-            stored = {
-                **doc,
-                "id": entity_id,
-                "version": old["version"] + 1,
-                "created_at": old["created_at"],
-                "updated_at": utc_now(),
-            }
-            _check_references(conn, kind, stored)
-            _write(conn, kind, stored, insert=False)
-            _record(
+            stored = next_version(old, doc, entity_id, expected_version)
+            w.check_references(conn, kind, stored)
+            w.write(conn, kind, stored, insert=False)
+            w.record(
                 conn, kind, entity_id, stored["version"], "update", actor, stored["updated_at"],
                 old, stored,
             )  # fmt: skip
@@ -197,7 +197,7 @@ class SqliteStore:
 
     def page(self, kind: str, query: ListQuery) -> Page:
         """Filtered, paged listings ordered by name then id."""
-        _check_kind(kind)
+        check_kind(kind)
         fts = fts_query(query.text) if query.text else None
         if fts is not None and query.text_names_only:
             fts = f"name : ( {fts} )"  # an FTS5 column filter
@@ -211,10 +211,10 @@ class SqliteStore:
 
     def history(self, kind: str, entity_id: str) -> list[Change]:
         """Every change of one listing, oldest first."""
-        _check_kind(kind)
+        check_kind(kind)
         with self._tx() as conn:
             rows = conn.execute(q.HISTORY, (kind, entity_id)).fetchall()
-        return [_change(r) for r in rows]
+        return [change_of(r) for r in rows]
 
     # -- matching ----------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ class SqliteStore:
         """Every recorded change, oldest first."""
         with self._tx() as conn:
             rows = conn.execute(q.ALL_HISTORY).fetchall()
-        yield from (_change(r) for r in rows)
+        yield from (change_of(r) for r in rows)
 
     def import_all(
         self, listings: Iterable[tuple[str, Document]], history: Iterable[Change] = ()
@@ -286,15 +286,17 @@ class SqliteStore:
         with self._tx(write=True) as conn:
             conn.execute("PRAGMA defer_foreign_keys = ON")
             for kind, doc in listings:
-                _check_kind(kind)
+                check_kind(kind)
                 if conn.execute(q.EXISTS[kind], (doc["id"],)).fetchone():
                     raise Conflict(f"{kind} {doc['id']} exists")
-                _write(conn, kind, doc, insert=True)
+                w.write(conn, kind, doc, insert=True)
                 count += 1
             for kind, doc in _all_docs(conn):
-                _check_references(conn, kind, doc)
+                w.check_references(conn, kind, doc)
             for c in history:
-                _record(conn, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new)
+                w.record(
+                    conn, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new
+                )
         return count
 
     def counts(self) -> dict[str, int]:
@@ -306,7 +308,7 @@ class SqliteStore:
 
     def put_record(self, record: Record, expected_version: int | None) -> int:
         """Create or compare-and-set replace a record; see the Store protocol."""
-        _check_collection(record.collection)
+        check_collection(record.collection)
         text = json.dumps(record.doc, ensure_ascii=False, sort_keys=True)
         keys = (record.key1, record.key2, record.sort, text)
         with self._tx(write=True) as conn:
@@ -328,7 +330,7 @@ class SqliteStore:
         """One record, or None."""
         with self._tx() as conn:
             row = conn.execute(q.RECORD_GET, (collection, record_id)).fetchone()
-        return _record_row(row) if row else None
+        return record_of(row) if row else None
 
     def find_records(
         self, collection: str, key1: str | None = None, key2: str | None = None, limit: int = 200
@@ -338,7 +340,7 @@ class SqliteStore:
             rows = conn.execute(
                 q.RECORD_FIND, (collection, key1, key1, key2, key2, limit)
             ).fetchall()
-        return [_record_row(r) for r in rows]
+        return [record_of(r) for r in rows]
 
     def delete_record(self, collection: str, record_id: str) -> bool:
         """Delete one record."""
@@ -375,136 +377,6 @@ class SqliteStore:
 
 
 # -- helpers (all run inside a transaction) -----------------------------------------------
-
-
-def _check_collection(collection: str) -> None:
-    if collection not in RECORD_COLLECTIONS:
-        raise ValueError(f"unknown record collection {collection!r}")
-
-
-def _record_row(row: tuple) -> Record:  # type: ignore[type-arg]
-    collection, record_id, doc, version, key1, key2, sort = row
-    return Record(collection, record_id, decode(doc), version, key1, key2, sort)
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-
-
-def _exists(conn: sqlite3.Connection, kind: str, entity_id: str) -> bool:
-    return conn.execute(q.EXISTS[kind], (entity_id,)).fetchone() is not None
-
-
-def _check_references(conn: sqlite3.Connection, kind: str, doc: Document) -> None:
-    org_id = str(doc.get("organization_id"))
-    if kind != "organization" and not _exists(conn, "organization", org_id):
-        raise BrokenReference("organization_id", f"no organization {org_id}")
-    if kind == "service":
-        for loc_id in doc.get("location_ids", []):
-            row = conn.execute(q.LOCATION_OWNER, (loc_id,)).fetchone()
-            if row is None or row[0] != org_id:
-                raise BrokenReference("location_ids", f"no location {loc_id} of this organization")
-    if kind == "organization":
-        for agreement in doc.get("referral_agreements", []):
-            partner = agreement["organization_id"]
-            if partner == doc["id"] or not _exists(conn, "organization", partner):
-                raise BrokenReference(
-                    "referral_agreements", f"no other organization {partner} to refer to"
-                )
-
-
-def _write(conn: sqlite3.Connection, kind: str, doc: Document, insert: bool) -> None:
-    """Write the document row, its index rows and its full-text entry."""
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
-    entity_id = doc["id"]
-    if kind == "organization":
-        conn.execute(
-            q.UPSERT_ORGANIZATION, (entity_id, doc["name"], doc["status"], doc["version"], text)
-        )
-        conn.execute("DELETE FROM referral WHERE from_id = ?", (entity_id,))
-        conn.executemany(
-            "INSERT OR IGNORE INTO referral (from_id, to_id) VALUES (?, ?)",
-            [(entity_id, a["organization_id"]) for a in doc.get("referral_agreements", [])],
-        )
-    elif kind == "location":
-        _write_location(conn, doc, text, insert)
-    else:
-        _write_service(conn, doc, text)
-    rowid = conn.execute(q.ROWID[kind], (entity_id,)).fetchone()[0]
-    conn.execute(q.FTS_DELETE[kind], (rowid,))
-    conn.execute(q.FTS_INSERT[kind], (rowid, doc["name"], doc.get("description") or ""))
-
-
-def _write_location(conn: sqlite3.Connection, doc: Document, text: str, insert: bool) -> None:
-    values = (
-        doc["organization_id"], doc["name"], doc["confidentiality"],
-        doc.get("adm1_pcode"), doc.get("adm2_pcode"), doc["version"], text, doc["id"],
-    )  # fmt: skip
-    if insert:
-        rid = conn.execute(q.INSERT_LOCATION, values).lastrowid
-    else:
-        conn.execute(q.UPDATE_LOCATION, values)
-        rid = conn.execute("SELECT rid FROM location WHERE id = ?", (doc["id"],)).fetchone()[0]
-    conn.execute("DELETE FROM location_rtree WHERE rid = ?", (rid,))
-    if doc.get("latitude") is not None and doc.get("longitude") is not None:
-        lat, lon = doc["latitude"], doc["longitude"]
-        conn.execute(
-            "INSERT INTO location_rtree (rid, min_lat, max_lat, min_lon, max_lon) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (rid, lat, lat, lon, lon),
-        )
-
-
-def _write_service(conn: sqlite3.Connection, doc: Document, text: str) -> None:
-    sid = doc["id"]
-    conn.execute(
-        q.UPSERT_SERVICE,
-        (sid, doc["organization_id"], doc["name"], doc["status"], int(doc["remote"]),
-         doc["version"], text),
-    )  # fmt: skip
-    for table in ("service_need", "service_area", "service_at_location"):
-        conn.execute(q.DELETE_SERVICE_LINKS[table], (sid,))
-    conn.executemany(
-        "INSERT INTO service_need (need, service_id) VALUES (?, ?)",
-        [(need, sid) for need in doc["needs"]],
-    )
-    conn.executemany(
-        "INSERT INTO service_area (pcode, service_id) VALUES (?, ?)",
-        [(pcode, sid) for pcode in doc.get("service_area", [])],
-    )
-    conn.executemany(
-        "INSERT INTO service_at_location (location_id, service_id, link_id) VALUES (?, ?, ?)",
-        [(loc, sid, link_id(sid, loc)) for loc in doc.get("location_ids", [])],
-    )
-
-
-def _record(
-    conn: sqlite3.Connection,
-    kind: str,
-    entity_id: str,
-    version: int,
-    action: str,
-    actor: str,
-    at: str,
-    old: Document | None,
-    new: Document | None,
-) -> None:
-    """Append one change to the history (never updated or deleted afterwards)."""
-
-    def dump(d: Document | None) -> str | None:
-        return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
-
-    values = (kind, entity_id, version, action, actor, at, dump(old), dump(new))
-    conn.execute(q.RECORD_CHANGE, values)
-
-
-def _change(row: tuple) -> Change:  # type: ignore[type-arg]
-    seq, kind, entity_id, version, action, actor, at, old, new = row
-    return Change(
-        seq, kind, entity_id, version, action, actor, at,
-        decode(old) if old else None, decode(new) if new else None,
-    )  # fmt: skip
 
 
 def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
