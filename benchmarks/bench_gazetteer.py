@@ -14,7 +14,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from directory.places.gazetteer import SEED_DIR, Gazetteer, normalise
+from directory.places.gazetteer import SEED_DIR, Gazetteer
+from directory.places.names import normalise
 from matching.geo import distance_km
 
 

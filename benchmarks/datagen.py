@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from directory.core.schemas import TAXONOMY, stored_schema
-from directory.places.gazetteer import Gazetteer, Place, get_gazetteer
+from directory.places.gazetteer import Gazetteer, get_gazetteer
+from directory.places.model import Place
 
 Doc = dict[str, Any]
 STAMP = "2026-11-01T08:00:00+00:00"

@@ -15,8 +15,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from directory.core.schemas import StrictSchema
-from directory.places.gazetteer import MAX_LIMIT, Match, Place, distinct_labels, get_gazetteer
+from directory.places.gazetteer import MAX_LIMIT, get_gazetteer
 from directory.places.geo_parse import OnlineGeocoder
+from directory.places.model import Match, Place, distinct_labels
 from directory.web.auth import access
 from directory.web.limits import search_limit
 
@@ -60,7 +61,7 @@ def place_json(place: Place, label: str | None = None) -> dict[str, Any]:
 
 
 def match_json(match: Match) -> dict[str, Any]:
-    """How a place matched the query (see :class:`directory.places.gazetteer.Match`)."""
+    """How a place matched the query (see :class:`directory.places.model.Match`)."""
     return {
         "level": match.level,
         "distance": match.distance if match.level == "typo" else None,

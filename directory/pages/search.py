@@ -32,8 +32,10 @@ from marshmallow import ValidationError
 
 import matching
 from directory.core.taxonomy import get_taxonomy
-from directory.places.gazetteer import Place, get_gazetteer, normalise
+from directory.places.gazetteer import get_gazetteer
 from directory.places.geo_parse import parse_coordinates
+from directory.places.model import Place
+from directory.places.names import normalise
 from directory.search import engine
 from directory.search import request as match_request
 from directory.search.answer import MatchJson

@@ -24,42 +24,38 @@ import heapq
 import io
 import re
 import threading
-import unicodedata
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 import seed_data
 from directory.places.geo_parse import DrcOutline, parse_coordinates
+from directory.places.loading import health_places, place_from_row, quarters
+from directory.places.model import (
+    CITY_PART_KINDS,
+    KINDS,
+    TOWN_KINDS,
+    Context,
+    Match,
+    Place,
+    Resolution,
+)
+from directory.places.names import (
+    EXACT,
+    FUZZY,
+    LEVELS,
+    NameIndex,
+    normalise,
+    spelling_key,
+)
 from directory.places.nearest import NearestIndex
 from matching.geo import distance_km
 
-__all__ = ["Gazetteer", "Match", "Place", "Resolution", "distinct_labels", "get_gazetteer"]
-__all__ += ["parse_coordinates"]
+__all__ = ["Gazetteer", "get_gazetteer", "parse_coordinates"]
 
 SEED_DIR = Path(seed_data.__file__).resolve().parent / "gazetteer"
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
-KINDS: tuple[str, ...] = ("city", "town", "commune", "health_zone", "village", "suburb", "quarter")
-KINDS += ("neighbourhood", "site", "health_area", "hamlet", "locality", "island")
-KINDS += ("isolated_dwelling", "farm")
-TOWN_KINDS = frozenset({"city", "town"})
-#: Parts of a city: a town does not outrank them ("Panzi" may be the Bukavu quarter), nor they
-#: a village ("Kasika" may be the Sud-Kivu village).
-CITY_PART_KINDS = frozenset({"commune", "suburb", "quarter", "neighbourhood", "site"})
-CITY_PART_KINDS |= {"health_area", "health_zone"}
-#: Match quality, best first. A place's quality is the best of all its names' matches.
-EXACT, ALTERNATE, VARIANT, PREFIX, WORD_PREFIX, FUZZY = 100, 96, 92, 85, 80, 70
-#: How a name matched, by quality: the levels of :class:`Match`.
-LEVELS = {EXACT: "exact", ALTERNATE: "alias", VARIANT: "variant", PREFIX: "prefix"}
-LEVELS |= {WORD_PREFIX: "word"}
-SURE_LEVELS = frozenset({"exact", "alias", "variant"})
 SAME_PLACE_KM = (
     3.0  # two sure matches nearer than this are one place (OSM and GeoNames both list it)
 )
@@ -69,210 +65,6 @@ QUALIFIERS = {"quartier", "qtier", "qrt", "q", "commune", "com", "cellule", "sit
 QUALIFIERS |= {"ville", "cite", "village", "localite", "aire", "sante", "as", "zone", "zs", "de"}
 QUALIFIERS |= {"du", "des", "d", "la", "le", "les", "l", "deplaces", "idp", "mji", "kijiji"}
 QUALIFIERS |= {"mboka", "kartie", "katika", "na", "ya", "a", "in", "near", "pres"}
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_VARIANTS = [("tsh", "sh"), ("tch", "sh"), ("ch", "sh"), ("ou", "u"), ("w", "u"), ("dj", "j")]
-_VARIANTS += [("y", "i"), (" ", "")]
-_DOUBLED = re.compile(r"(.)\1+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents removed, every run of non-alphanumerics a single space."""
-    text = text.casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("æ", "ae"))
-        text = text.encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub(" ", text).strip()
-
-
-def spelling_key(normalised: str) -> str:
-    """Fold spelling variants common in DRC place names: tsh/tch/ch, ou/u/w, dj/j, y/i, doubles.
-
-    "kitchanga", "kitshanga" and "kichanga" share a key, as do "bukavou" and "bukavu".
-    """
-    for old, new in _VARIANTS:
-        normalised = normalised.replace(old, new)
-    return _DOUBLED.sub(r"\1", normalised)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A named place. ``place_id`` is stable: ``osm:<node id>`` or ``gn:<geonameid>``.
-
-    ``territory_*`` is set only for the town that is a territory's seat or is itself a city
-    (ADM2); ``population`` is None when no source gives one. ``within`` names the city a
-    quarter, commune, site or health area belongs to; ``approximate`` is true when the point
-    stands for the place only roughly (a health area at the middle of its facilities, a quarter
-    at its city's centre).
-    """
-
-    place_id: str
-    name: str
-    kind: str
-    province_name: str
-    province_pcode: str
-    territory_name: str | None
-    territory_pcode: str | None
-    tz: str
-    lat: float
-    lon: float
-    population: int | None
-    alt_names: tuple[str, ...]
-    approximate: bool = False
-    within: str | None = None
-
-    @property
-    def label(self) -> str:
-        """Name with city if any, then province: "Bukavu (Sud-Kivu)", "Ndosho (Goma, Nord-Kivu)".
-
-        1,400 names occur more than once.
-        """
-        if self.within and self.within != self.name:
-            return f"{self.name} ({self.within}, {self.province_name})"
-        return f"{self.name} ({self.province_name})"
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A place found for a query and how: ``level`` is one of
-
-    - ``exact``: the place's name, ignoring case, accents and punctuation;
-    - ``alias``: another name it is known by (historical, short, other language or spelling);
-    - ``variant``: a name spelt another common way (tsh/tch/ch, ou/u, w/u, dj/j, y/i, doubled
-      letters, spaces);
-    - ``prefix``: a name that begins with the query; ``word``: a later word of a name does;
-    - ``typo``: a name ``distance`` edits away (a letter added, missing, changed or two swapped).
-
-    Only the first three are *sure* enough to search from without asking.
-    """
-
-    place: Place
-    level: str
-    distance: int = 0
-
-    @property
-    def sure(self) -> bool:
-        return self.level in SURE_LEVELS
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What typed text named around a place: a province's or a town's ``name``, and the town."""
-
-    name: str
-    town: Place | None = None
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What typed text names: ``place`` when sure, else None; ``choices`` to offer either way
-    (namesakes of a sure place, or the candidates of an unsure text); ``context`` is the city or
-    province the text named around the place ("Ndosho, Goma") or that the search was limited to.
-    """
-
-    text: str
-    place: Place | None
-    match: Match | None
-    choices: tuple[Match, ...]
-    context: str | None = None
-
-
-def distinct_labels(places: Iterable[Place]) -> list[str]:
-    """Labels for a result list, adding kind and then coordinates where labels would repeat."""
-    places = list(places)
-    labels = [p.label for p in places]
-    for detail in (_with_kind, _with_point):
-        seen: dict[str, int] = defaultdict(int)
-        for label in labels:
-            seen[label] += 1
-        labels = [
-            detail(p) if seen[lab] > 1 else lab for p, lab in zip(places, labels, strict=True)
-        ]
-    return labels
-
-
-def _with_kind(p: Place) -> str:
-    return f"{p.name} ({p.kind}, {p.province_name})"
-
-
-def _with_point(p: Place) -> str:
-    return f"{p.name} ({p.kind}, {p.province_name}, {p.lat:.2f}, {p.lon:.2f})"
-
-
-class _NameIndex:
-    """Names and alternate names of every place, indexed for exact, prefix and fuzzy lookups."""
-
-    def __init__(self, names: Iterable[tuple[int, str, bool]]) -> None:
-        """``names`` yields (place index, name, is_primary)."""
-        self.exact: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-        self.variants: dict[str, list[int]] = defaultdict(list)
-        words: set[tuple[str, str]] = set()
-        for i, name, primary in names:
-            key = normalise(name)
-            if key and (i, primary) not in self.exact[key]:
-                self.exact[key].append((i, primary))
-                self.variants[spelling_key(key)].append(i)
-                words.update((w, key) for w in key.split()[1:])
-        self.keys = sorted(self.exact)
-        self.words = sorted(words)
-        self.by_length = (_by_length(self.keys), _by_length(self.variants))
-
-    def matches(self, q: str) -> Iterator[tuple[int, int]]:
-        """Yield (quality, place index) tier by tier, best tier first; a normalised ``q``."""
-        for i, primary in self.exact.get(q, ()):
-            yield (EXACT if primary else ALTERNATE), i
-        yield from ((VARIANT, i) for i in self.variants.get(spelling_key(q), ()))
-        for key in self._prefixed(self.keys, q):
-            yield from ((PREFIX, i) for i, _ in self.exact[key])
-        if len(q) >= 3:
-            for _, key in self._prefixed(self.words, (q,)):
-                yield from ((WORD_PREFIX, i) for i, _ in self.exact[key])
-        yield from self._fuzzy(q)
-
-    @staticmethod
-    def _prefixed(items: list[Any], start: str | tuple[Any, ...]) -> Iterator[Any]:
-        prefix = start if isinstance(start, str) else start[0]
-        for pos in range(bisect_left(items, start), len(items)):
-            item = items[pos]
-            if not (item if isinstance(item, str) else item[0]).startswith(prefix):
-                return
-            yield item
-
-    def _fuzzy(self, q: str) -> Iterator[tuple[int, int]]:
-        """Names a few edits from the query as typed, or from its spelling key (see _close_keys)."""
-        raw, folded = self.by_length
-        edits: dict[int, int] = {}
-        for text, by_length, places_of in (
-            (q, raw, lambda key: [i for i, _ in self.exact[key]]),
-            (spelling_key(q), folded, self.variants.__getitem__),
-        ):
-            for key, distance in _close_keys(text, by_length):
-                for i in places_of(key):
-                    edits[i] = min(distance, edits.get(i, distance))
-        for i, distance in sorted(edits.items(), key=lambda item: item[1]):
-            yield FUZZY - 5 * distance, i
-
-
-def _close_keys(text: str, by_length: dict[int, list[str]]) -> Iterator[tuple[str, int]]:
-    """Keys within 1 edit of ``text`` (2 for 6+ letters, 3 for 10+), with their distance.
-
-    An edit inserts, deletes or substitutes a letter or swaps two adjacent letters; only keys
-    whose length is within that many letters of the text's are compared.
-    """
-    size = len(text.replace(" ", ""))
-    if size < 4:
-        return
-    cutoff = 1 if size < 6 else 2 if size < 10 else 3
-    for length in range(len(text) - cutoff, len(text) + cutoff + 1):
-        choices = by_length.get(length, ())
-        found = process.extract(text, choices, scorer=OSA.distance, score_cutoff=cutoff, limit=None)
-        yield from ((key, distance) for key, distance, _ in found)
-
-
-def _by_length(keys: Iterable[str]) -> dict[int, list[str]]:
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for key in keys:
-        by_length[len(key)].append(key)
-    return by_length
 
 
 class Gazetteer:
@@ -291,7 +83,7 @@ class Gazetteer:
         for position, i in enumerate(order):
             self._rank[i] = position
         names = ((i, n, k == 0) for i, p in enumerate(places) for k, n in enumerate(_names(p)))
-        self._names = _NameIndex(names)
+        self._names = NameIndex(names)
         # Reverse lookup describes a point by surveyed places only: a quarter standing at its
         # city's centre must not name the centre. One index per set of kinds asked for.
         self._indexes: dict[frozenset[str] | None, tuple[list[int], NearestIndex]] = {}
@@ -309,9 +101,9 @@ class Gazetteer:
                 aliases[row["place_id"]].append(row["alias"])
         with gzip.open(directory / "places.csv.gz", "rb") as raw:
             rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
-        places = [_place(r, areas, aliases.get(r["place_id"], [])) for r in rows]
-        places += _health_places(directory / "health_places.csv", areas, places, aliases)
-        places += _quarters(directory / "quarters.csv", places)
+        places = [place_from_row(r, areas, aliases.get(r["place_id"], [])) for r in rows]
+        places += health_places(directory / "health_places.csv", areas, places, aliases)
+        places += quarters(directory / "quarters.csv", places)
         unknown = set(aliases) - {p.place_id for p in places}
         if unknown:
             raise ValueError(f"aliases.csv names unknown place ids: {sorted(unknown)}")
@@ -561,74 +353,6 @@ def _names(place: Place) -> tuple[str, ...]:
 def _importance(place: Place) -> tuple[int, int, str, str]:
     kind = KINDS.index(place.kind) if place.kind in KINDS else len(KINDS)
     return kind, -(place.population or 0), place.name, place.place_id
-
-
-def _place(row: dict[str, str], areas: dict[str, tuple[str, int]], aliases: list[str]) -> Place:
-    alt = row["alt_names"].split("|") if row["alt_names"] else []
-    territory = row["territory_pcode"] or None
-    return Place(
-        place_id=row["place_id"],
-        name=row["name"],
-        kind=row["kind"],
-        province_name=areas[row["province_pcode"]][0],
-        province_pcode=row["province_pcode"],
-        territory_name=areas[territory][0] if territory else None,
-        territory_pcode=territory,
-        tz=row["tz"],
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        population=int(row["population"]) if row["population"] else None,
-        alt_names=tuple(dict.fromkeys(aliases + alt)),
-    )
-
-
-WITHIN_KM = 15.0  # a health area belongs to the nearest city or town this near
-
-
-def _health_places(
-    path: Path,
-    areas: dict[str, tuple[str, int]],
-    places: list[Place],
-    aliases: dict[str, list[str]],
-) -> list[Place]:
-    """Health areas and zones (approximate points), each within its nearest town if close."""
-    towns = [p for p in places if p.kind in TOWN_KINDS]
-    found = []
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            place = _place(row, areas, aliases.get(row["place_id"], []))
-            near = min(towns, key=lambda t: distance_km(t.lat, t.lon, place.lat, place.lon))
-            close = distance_km(near.lat, near.lon, place.lat, place.lon) <= WITHIN_KM
-            found.append(replace(place, approximate=True, within=near.name if close else None))
-    return found
-
-
-def _quarters(path: Path, places: list[Place]) -> list[Place]:
-    """The hand-written quarters, communes and sites, at their city's (or ``at``) point.
-
-    A row is skipped when a place of the same name (or spelling) already lies within 15 km of
-    its city: the data has it at a better point.
-    """
-    by_id = {p.place_id: p for p in places}
-    keys: dict[str, list[Place]] = defaultdict(list)
-    for p in places:
-        keys[spelling_key(normalise(p.name))].append(p)
-    found = []
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            city = by_id[row["city_id"]]
-            key = spelling_key(normalise(row["name"]))
-            if any(distance_km(p.lat, p.lon, city.lat, city.lon) <= WITHIN_KM for p in keys[key]):
-                continue
-            at = by_id[row["at"]] if row["at"] else city
-            alt = tuple(row["alt_names"].split("|")) if row["alt_names"] else ()
-            place_id = f"q:{row['city_id']}:{normalise(row['name']).replace(' ', '-')}"
-            found.append(replace(
-                city, place_id=place_id, name=row["name"], kind=row["kind"], lat=at.lat,
-                lon=at.lon, territory_name=None, territory_pcode=None, population=None,
-                alt_names=alt, approximate=True, within=city.name,
-            ))  # fmt: skip
-    return found
 
 
 def _check_point(lat: float, lon: float) -> None:

@@ -10,15 +10,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from directory.places.gazetteer import (
-    KINDS,
-    MAX_LIMIT,
-    SEED_DIR,
-    Place,
-    distinct_labels,
-    normalise,
-    spelling_key,
-)
+from directory.places.gazetteer import MAX_LIMIT, SEED_DIR
+from directory.places.model import KINDS, Place, distinct_labels
+from directory.places.names import normalise, spelling_key
 
 DRC_ZONES = {"Africa/Kinshasa", "Africa/Lubumbashi"}
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.places.gazetteer import Gazetteer, normalise
+from directory.places.gazetteer import Gazetteer
+from directory.places.names import normalise
 from matching.geo import distance_km
 
 TYPED = Path(__file__).resolve().parents[1] / "data" / "typed_places.csv"

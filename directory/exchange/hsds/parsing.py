@@ -26,7 +26,8 @@ from marshmallow import ValidationError
 from directory.core.schemas import TAXONOMY, canonical, flatten_field_errors
 from directory.exchange.hsds import details
 from directory.exchange.hsds.vocab import Term, njia_id, recognise, utc_offset
-from directory.places.gazetteer import get_gazetteer, normalise
+from directory.places.gazetteer import get_gazetteer
+from directory.places.names import normalise
 
 Doc = dict[str, Any]
 STATUS_FROM_HSDS = {"active": "active", "inactive": "inactive", "defunct": "inactive"}

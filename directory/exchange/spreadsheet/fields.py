@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from directory.core.schemas import NEED_CODES
 from directory.exchange.spreadsheet import vocabulary
-from directory.places.gazetteer import normalise
+from directory.places.names import normalise
 from directory.store.base import Record, Store
 from directory.store.text import utc_now
 

@@ -24,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from directory.core.schemas import TAXONOMY
-from directory.places.gazetteer import TOWN_KINDS, Place, get_gazetteer, normalise, spelling_key
+from directory.places.gazetteer import get_gazetteer
 from directory.places.geo_parse import parse_coordinates
+from directory.places.model import TOWN_KINDS, Place
+from directory.places.names import normalise, spelling_key
 from directory.web.i18n import gettext as _
 from directory.web.i18n import kind_label
 

@@ -28,7 +28,7 @@ from directory.exchange.hsds.parsing import Listing
 from directory.exchange.spreadsheet import places, vocabulary
 from directory.exchange.spreadsheet.fields import BY_KEY, NAMESPACE, Mapping, partner_key
 from directory.exchange.spreadsheet.hours import read_hours
-from directory.places.gazetteer import normalise
+from directory.places.names import normalise
 from directory.web.i18n import gettext as _
 
 SOURCE_MAX = 300

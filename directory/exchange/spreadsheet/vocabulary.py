@@ -1,6 +1,6 @@
 """The words of service-mapping sheets (French and English) and what they mean in Njia.
 
-Three tables, all keyed by :func:`directory.places.gazetteer.normalise`-d text (lower case, no
+Three tables, all keyed by :func:`directory.places.names.normalise`-d text (lower case, no
 accents, single spaces):
 
 - :data:`NEED_WORDS`: phrases of the GBV sub-clusters' "who does what where" sheets and the
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from directory.places.gazetteer import normalise
+from directory.places.names import normalise
 
 HOLISTIC = ("medical", "psychosocial", "legal", "livelihood")
 # fmt: off
