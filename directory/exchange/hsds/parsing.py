@@ -6,9 +6,9 @@ returns every organization, location and service as a canonical Njia document ke
 id, or the errors naming the record and field to fix. It never touches a store: ``exists`` tells
 it which ids the directory already has (for references to listings outside the file).
 
-It is the inverse of :mod:`directory.exchange.hsds.mapping` for everything Njia exports. For other
-HSDS
-data it keeps the fields of the Njia profile and lists the rest in ``notes`` ("not kept").
+It is the inverse of :mod:`directory.exchange.hsds.mapping` for everything Njia exports. For
+other HSDS data it keeps the fields of the Njia profile and lists the rest in ``notes`` ("not
+kept").
 Njia needs a province P-code for each location, a point, and needs for each service; where the
 data has no Njia attribute for them the rules of ``docs/hsds-profile.md`` § Import apply.
 """
@@ -24,10 +24,8 @@ from typing import Any
 from marshmallow import ValidationError
 
 from directory.core.schemas import TAXONOMY, canonical, flatten_field_errors
-from directory.exchange.hsds import details
-from directory.exchange.hsds.vocab import Term, njia_id, recognise, utc_offset
-from directory.places.gazetteer import get_gazetteer
-from directory.places.names import normalise
+from directory.exchange.hsds import areas, attributes, details
+from directory.exchange.hsds.vocab import WHERE_IN_HSDS, njia_id, utc_offset
 
 Doc = dict[str, Any]
 STATUS_FROM_HSDS = {"active": "active", "inactive": "inactive", "defunct": "inactive"}
@@ -46,19 +44,6 @@ KEPT = {
 }
 # fmt: on
 """The HSDS fields each kind keeps (others are counted in the import's "not kept" notes)."""
-HINTS = {
-    "needs": "attributes (njia-need)",
-    "adm1_pcode": "attributes (njia-area, adm1)",
-    "adm2_pcode": "attributes (njia-area, adm2)",
-    "location_ids": "service_at_locations",
-    "service_area": "service_areas",
-    "schedule": "schedules",
-    "eligibility.min_age": "minimum_age",
-    "eligibility.max_age": "maximum_age",
-    "eligibility.description": "eligibility_description",
-    "alert.text": "alert",
-    "tz": "attributes (njia-time-zone)",
-}
 
 
 @dataclass(frozen=True)
@@ -172,47 +157,12 @@ class _Converter:
             if unkept and value not in (None, "", []):
                 self.notes[f"{kind}.{key}"] += 1
 
-    # -- classifying attributes ------------------------------------------------------------
-
-    def terms(self, obj: Doc) -> list[tuple[Term, Doc]]:
-        """The Njia terms of an object's attributes (see :meth:`foreign` for the others)."""
-        out = []
-        for attr in obj.get("attributes") or []:
-            term = recognise(attr)
-            if term is not None:
-                out.append((term, attr))
-        return out
-
-    def foreign(self, obj: Doc) -> list[Doc]:
-        """The object's attributes of other taxonomies, kept as the listing's ``attributes``."""
-        kept = []
-        for attr in obj.get("attributes") or []:
-            if recognise(attr) is not None:
-                continue
-            nested = attr.get("taxonomy_term") or {}
-            taxonomy = nested.get("taxonomy") or (nested.get("taxonomy_detail") or {}).get("name")
-            term_id = str(attr.get("taxonomy_term_id") or nested.get("id") or "")
-            self.notes[f"attributes of other taxonomies kept ({taxonomy or term_id or '?'})"] += 1
-            kept.append({
-                "taxonomy": str(taxonomy or "unknown")[:200], "term_id": term_id[:200],
-                "code": str(nested.get("code") or "")[:200],
-                "name": str(nested.get("name") or "")[:500],
-                "description": str(nested.get("description") or "")[:2000],
-                "value": "" if attr.get("value") is None else str(attr["value"])[:2000],
-            })  # fmt: skip
-        return kept
-
-    @staticmethod
-    def field_values(terms: list[tuple[Term, Doc]]) -> dict[str, str]:
-        """The values of the ``njia-field`` attributes among ``terms``."""
-        return {t.code: str(a.get("value", "")) for t, a in terms if t.taxonomy == "njia-field"}
-
     def validated(self, kind: str, ident: str, data: Doc, origin: str) -> Doc | None:
         try:
             return {"id": ident, **canonical(kind, data)}
         except ValidationError as exc:
             for path, messages in flatten_field_errors(exc.messages).items():
-                hint = HINTS.get(path) or HINTS.get(path.split(".")[0]) or path
+                hint = WHERE_IN_HSDS.get(path) or WHERE_IN_HSDS.get(path.split(".")[0]) or path
                 self.errors.append(f"{origin}: {hint}: {' '.join(messages)}")
             return None
 
@@ -251,8 +201,8 @@ class _Converter:
 
     def organization(self, ident: str, found: _Found) -> Listing | None:
         obj, origin = found.obj, found.origin
-        terms = self.terms(obj)
-        fields = self.field_values(terms)
+        terms = attributes.terms(obj)
+        fields = attributes.field_values(terms)
         agreements = []
         for term, attr in terms:
             if term.code == "referral_agreement":
@@ -267,7 +217,7 @@ class _Converter:
             "phones": details.phones(obj.get("phones") or [], self._notes()),
             "status": fields.get("status", "active"),
             "referral_agreements": agreements,
-            "attributes": self.foreign(obj),
+            "attributes": attributes.foreign(obj, self.notes),
             **self.common(fields),
         }
         return self.listing("organization", ident, data, origin, fields)
@@ -315,17 +265,18 @@ class _Converter:
         org_id = self._org_ref(found.org_id, origin)
         if org_id is None:
             return None
-        terms = self.terms(obj)
-        fields = self.field_values(terms)
-        areas = {t.code for t, _ in terms if t.taxonomy == "njia-area"}
-        adm1 = next((c for c in areas if TAXONOMY.areas[c].level == 1), None)
-        adm2 = next((c for c in areas if TAXONOMY.areas[c].level == 2), None)
-        adm1 = adm1 or (TAXONOMY.province_of(adm2) if adm2 else None) or self._province(obj)
+        terms = attributes.terms(obj)
+        fields = attributes.field_values(terms)
+        named = {t.code for t, _ in terms if t.taxonomy == "njia-area"}
+        adm1 = next((c for c in named if TAXONOMY.areas[c].level == 1), None)
+        adm2 = next((c for c in named if TAXONOMY.areas[c].level == 2), None)
+        adm1 = adm1 or (TAXONOMY.province_of(adm2) if adm2 else None)
+        adm1 = adm1 or areas.province_of(obj, self.options.default_province)
         codes = {t.taxonomy: t.code for t, _ in terms}
         access = [
             t.code
             for item in obj.get("accessibility") or []
-            for t, _ in self.terms(item)
+            for t, _ in attributes.terms(item)
             if t.taxonomy == "njia-accessibility"
         ]
         if len(access) < len(obj.get("accessibility") or []):
@@ -341,7 +292,7 @@ class _Converter:
             "adm1_pcode": adm1,
             "adm2_pcode": adm2,
             "accessibility": access,
-            "attributes": self.foreign(obj),
+            "attributes": attributes.foreign(obj, self.notes),
             **({"approximate": True} if fields.get("approximate") == "true" else {}),
             **self.common(fields),
         }
@@ -353,41 +304,22 @@ class _Converter:
     def _withheld(self, ident: str, obj: Doc) -> bool:
         """A restricted location of a Njia public feed, whose point the feed withholds: left
         out (a Njia location is a point), its area kept for the services offered there."""
-        terms = self.terms(obj)
-        tiers = {t.code for t, _ in terms if t.taxonomy == "njia-confidentiality"}
-        if tiers != {"restricted"}:
+        area = areas.withheld_area(obj)
+        if area is None:
             return False
-        areas = sorted(
-            (t.code for t, _ in terms if t.taxonomy == "njia-area"),
-            key=lambda code: -TAXONOMY.areas[code].level,
-        )
         self.unplaced.add(ident)
-        self.withheld[ident] = areas[:1]
+        self.withheld[ident] = area
         self.notes["restricted locations whose point a public feed withholds (their services "
                    "are kept, found by the location's area)"] += 1  # fmt: skip
         return True
-
-    def _province(self, obj: Doc) -> str | None:
-        """A province for foreign data: the point's, an address's, or ``--default-province``."""
-        lat, lon = obj["latitude"], obj["longitude"]
-        found = get_gazetteer().area_pcodes(lat, lon)
-        if found:
-            return next(iter(found))
-        by_name = {normalise(a.name): a.pcode for a in TAXONOMY.areas.values() if a.level == 1}
-        for address in obj.get("addresses") or []:
-            for key in ("state_province", "region"):
-                pcode = by_name.get(normalise(str(address.get(key) or "")))
-                if pcode:
-                    return pcode
-        return self.options.default_province
 
     def service(self, ident: str, found: _Found) -> Listing | None:
         obj, origin = found.obj, found.origin
         org_id = self._org_ref(found.org_id, origin)
         if org_id is None:
             return None
-        terms = self.terms(obj)
-        fields = self.field_values(terms)
+        terms = attributes.terms(obj)
+        fields = attributes.field_values(terms)
         needs = [t.code for t, _ in terms if t.taxonomy == "njia-need"]
         if not needs and self.options.default_need:
             needs = [self.options.default_need]
@@ -416,7 +348,7 @@ class _Converter:
                 return None
             location_ids.append(place)
         remote = fields.get("remote") == "true" or not location_ids
-        area = self._service_area(obj)
+        area = areas.service_area(obj, self.notes)
         if not location_ids and not area:
             area = withheld_areas  # reached by phone in the area of its withheld place
         if remote and not area and self.options.default_province:
@@ -448,21 +380,10 @@ class _Converter:
             "email": obj.get("email") or None,
             "alert": details.alert(obj, fields),
             "capacity": details.capacity(fields),
-            "attributes": self.foreign(obj),
+            "attributes": attributes.foreign(obj, self.notes),
             **self.common(fields),
         }
         return self.listing("service", ident, data, origin, fields)
-
-    def _service_area(self, obj: Doc) -> list[str]:
-        by_name = {normalise(a.name): a.pcode for a in TAXONOMY.areas.values()}
-        codes: list[str] = []
-        for item in obj.get("service_areas") or []:
-            found = [t.code for t, _ in self.terms(item) if t.taxonomy == "njia-area"]
-            found = found or [by_name.get(normalise(str(item.get("name") or "")), "")]
-            if not found[0]:
-                self.notes["service areas that are not DRC areas (P-codes)"] += 1
-            codes += [c for c in found if c and c not in codes]
-        return codes
 
     def _notes(self) -> details.NoteSink:
         return details.NoteSink(self.notes)

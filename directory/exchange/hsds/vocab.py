@@ -209,3 +209,20 @@ def recognise(attr: dict[str, Any]) -> Term | None:
             name = nested.get("taxonomy") or (nested.get("taxonomy_detail") or {}).get("name")
             term = terms_by_code().get((str(name), str(nested.get("code"))))
     return term
+
+
+WHERE_IN_HSDS = {
+    "needs": "attributes (njia-need)",
+    "adm1_pcode": "attributes (njia-area, adm1)",
+    "adm2_pcode": "attributes (njia-area, adm2)",
+    "location_ids": "service_at_locations",
+    "service_area": "service_areas",
+    "schedule": "schedules",
+    "eligibility.min_age": "minimum_age",
+    "eligibility.max_age": "maximum_age",
+    "eligibility.description": "eligibility_description",
+    "alert.text": "alert",
+    "tz": "attributes (njia-time-zone)",
+}
+"""Where in HSDS data the source of a Njia field is, for import errors ("attributes (njia-need):
+..." rather than "needs: ...")."""
