@@ -61,11 +61,6 @@ def _nearest_km(
     return tuple(None if f is None else f[0] for f in found)
 
 
-def clear_memo() -> None:
-    """Forget memoised distances (benchmarks measure without the memo)."""
-    _nearest_km.cache_clear()
-
-
 def nearest_km(
     points: Sequence[tuple[float, float]], places: Sequence[CoveragePlace]
 ) -> tuple[float | None, ...]:

@@ -118,15 +118,3 @@ class NearestIndex:
             if diff >= 0 or diff * diff <= r2:
                 stack.append(above)
         return found
-
-
-def brute_force_nearest(
-    lat: float, lon: float, points: Sequence[tuple[float, float]]
-) -> tuple[float, int] | None:
-    """The same answer as :meth:`NearestIndex.nearest` by a scan of every point (for tests)."""
-    best: tuple[float, int] | None = None
-    for i, point in enumerate(points):
-        d = distance_km(lat, lon, *point)
-        if best is None or (d, i) < best:
-            best = (d, i)
-    return best

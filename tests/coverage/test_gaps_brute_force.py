@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 
 import pytest
 from geopy.distance import geodesic
@@ -20,7 +21,8 @@ from directory.core.taxonomy import get_taxonomy
 from directory.coverage import gaps
 from directory.coverage.places import PLACE_CLASSES, coverage_places
 from directory.coverage.supply import covers, supply
-from directory.places.nearest import NearestIndex, brute_force_nearest
+from directory.places.nearest import NearestIndex
+from matching.geo import distance_km
 from tests.coverage.conftest import AT
 
 FEW_POINT_TARGETS = ("pep_24h", "legal", "psychosocial", "shelter")
@@ -171,3 +173,15 @@ def test_nearest_index_handles_dense_clusters(centre, spread, n, seed):
     index = NearestIndex(points)
     for lat, lon in [centre, (centre[0] + 1, centre[1] - 2), (-4.32, 15.31)]:
         assert index.nearest(lat, lon) == brute_force_nearest(lat, lon, points)
+
+
+def brute_force_nearest(
+    lat: float, lon: float, points: Sequence[tuple[float, float]]
+) -> tuple[float, int] | None:
+    """The same answer as :meth:`NearestIndex.nearest` by a scan of every point (the reference)."""
+    best: tuple[float, int] | None = None
+    for i, point in enumerate(points):
+        d = distance_km(lat, lon, *point)
+        if best is None or (d, i) < best:
+            best = (d, i)
+    return best
