@@ -1,6 +1,6 @@
 """Build the benchmark directories in SQLite and Neo4j, cached under ``benchmarks/.cache/``.
 
-SQLite files are written through the store's own write helper (``sqlite._write``: the document
+SQLite files are written through the store's own write helper (``sqlite_rows.write``: the document
 row, index rows, R*Tree entry and full-text entry, exactly as ``import_all`` writes them) in
 transactions of :data:`CHUNK` listings. What this skips is ``import_all``'s closing reference
 check, which re-reads every document in the database and so would make chunked loading
@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.datagen import Doc, Generator, check_sample
-from directory.store import sqlite as sqlite_store
+from directory.store import sqlite_rows
 from directory.store.sqlite import SqliteStore
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -69,11 +70,11 @@ def build_sqlite(size: int, seed: int, log: Any = print) -> dict[str, Any]:
         with store._tx(write=True) as conn:
             conn.execute("PRAGMA defer_foreign_keys = ON")
             for kind, doc in batch:
-                sqlite_store._write(conn, kind, doc, insert=True)
+                sqlite_rows.write(conn, kind, doc, insert=True)
         count += len(batch)
     store.close()
     total = time.perf_counter() - started
-    conn = sqlite_store.sqlite3.connect(tmp)
+    conn = sqlite3.connect(tmp)
     conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file (the store sets WAL)
     conn.close()
     tmp.rename(path)
