@@ -70,7 +70,7 @@ SELECT seq, kind, entity_id, version, action, actor, at, old, new FROM change OR
 CANDIDATES_NEAR = """
 SELECT s.id, l.id, s.doc, o.id, o.doc, l.doc
 FROM location_rtree AS r
-JOIN location AS l ON l.rid = r.rid
+CROSS JOIN location AS l ON l.rid = r.rid
 JOIN service_at_location AS sal ON sal.location_id = l.id
 JOIN service AS s ON s.id = sal.service_id
 JOIN organization AS o ON o.id = s.organization_id
@@ -81,7 +81,10 @@ WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
               WHERE n.service_id = sal.service_id AND n.need IN (SELECT value FROM json_each(?)))
   AND l.confidentiality IN (SELECT value FROM json_each(?))
 """
-# The need is checked on sal.service_id so that SQLite checks it before it reads the service.
+# CROSS JOIN makes the R*Tree drive the join: without statistics SQLite otherwise scans every
+# location of the tier and probes the R*Tree for each (130 ms instead of 2 ms at 100k;
+# tests/store/test_sqlite_plans.py). The need is checked on sal.service_id so that SQLite
+# checks it before it reads the service.
 CANDIDATES_BY_AREA = """
 WITH covering (service_id) AS (
   SELECT a.service_id FROM service_area AS a WHERE a.pcode IN (SELECT value FROM json_each(:pcodes))
