@@ -189,10 +189,13 @@ class _Search:
         (listed,) = (n.remote for n in result.needs if n.need == need)
         return len(listed) >= self.request.limit
 
+    def candidates(self, rows: list[CandidateRow]) -> list[matching.Candidate]:
+        """The matcher's view of ``rows`` (each row converted once per request)."""
+        return _candidates(rows, self.point, self.made)
+
     def match(self, rows: list[CandidateRow], explained: bool = True) -> matching.MatchResult:
-        """The matcher's answer on ``rows`` (each row converted once per request)."""
-        candidates = _candidates(rows, self.point, self.made)
-        return matching.match(self.request, candidates, explained=explained)
+        """The matcher's answer on ``rows``."""
+        return matching.match(self.request, self.candidates(rows), explained=explained)
 
     def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
         """Rows and answer of the search within ``max_distance_km``."""
@@ -202,7 +205,7 @@ class _Search:
         while True:
             near = self.read(radius)
             rows = near + self.area_rows
-            short = [n for n in _short(near, request) if radius[n] < full]
+            short = [n for n in _short(self.candidates(near), request) if radius[n] < full]
             if short:
                 radius.update({n: min(full, radius[n] * RADIUS_GROWTH) for n in short})
                 continue
@@ -238,11 +241,11 @@ def _gives_now(need: matching.NeedResult) -> bool:
     return any(rec.score < rank.WITHOUT_TREATMENT_MINUTES for rec in need.results)
 
 
-def _short(near: list[CandidateRow], request: matching.MatchRequest) -> list[str]:
+def _short(near: list[matching.Candidate], request: matching.MatchRequest) -> list[str]:
     """The needs with fewer than ``limit`` services in ``near`` (widen them at once)."""
     counts = dict.fromkeys(request.needs, 0)
-    for row in near:
-        for need in row.needs:
+    for candidate in near:
+        for need in candidate.needs:
             if need in counts:
                 counts[need] += 1
     return [need for need, count in counts.items() if count < request.limit]

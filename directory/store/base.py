@@ -331,8 +331,8 @@ class Store(Protocol):
         (the matcher filters exactly) but never misses one within it. Services that are not
         active, or whose organization is not active, are left out. Never a full scan.
         With ``exclude_km``, the rows the same call with radius ``exclude_km`` returns are left
-        out: a caller widening its search reads each row once. Rows know their ``key``; their
-        documents are decoded when read.
+        out: a caller widening its search reads each row once. Rows know their ``key`` and
+        whether they are ``remote``; their documents are decoded when read.
         """
 
     def find_link(self, link: str) -> tuple[str, str] | None:

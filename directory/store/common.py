@@ -94,7 +94,7 @@ def located_rows(
     rows: Iterable[Sequence[Any]], partners: Mapping[str, frozenset[str]]
 ) -> list[CandidateRow]:
     """``candidates_near`` rows from ``(service id, location id, service JSON, organization
-    id, organization JSON, location JSON)``, documents decoded on first use (each
+    id, organization JSON, location JSON, remote)``, documents decoded on first use (each
     organization's once), with the referral ``partners`` of each organization."""
     orgs: dict[str, LazyDocument] = {}
     return [
@@ -105,8 +105,9 @@ def located_rows(
             refers_to=partners.get(org_id, frozenset()),
             service_id=service_id,
             location_id=location_id,
+            remote=bool(remote),
         )
-        for service_id, location_id, service, org_id, org, location in rows
+        for service_id, location_id, service, org_id, org, location, remote in rows
     ]
 
 

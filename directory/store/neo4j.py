@@ -238,7 +238,7 @@ class Neo4jStore:
             return tx.run(q.CANDIDATES_NEAR, params).values()
 
         rows = self._run(False, work)
-        return located_rows([r[:6] for r in rows], w.partners((r[3], r[6]) for r in rows))
+        return located_rows([r[:7] for r in rows], w.partners((r[3], r[7]) for r in rows))
 
     def candidates_by_area(
         self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()

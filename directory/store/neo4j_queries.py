@@ -182,7 +182,7 @@ MATCH (s:Service)-[:AT]->(l)
 WHERE s.status = 'active' AND EXISTS { (s)-[:MEETS]->(n:Need) WHERE n.code IN $needs }
 MATCH (o:Organization)-[:PROVIDES]->(s)
 WHERE o.status = 'active'
-RETURN s.id, l.id, s.doc, o.id, o.doc, l.doc, o.refers_to
+RETURN s.id, l.id, s.doc, o.id, o.doc, l.doc, s.remote, o.refers_to
 """
 CANDIDATES_BY_AREA = """
 CALL () {

@@ -68,7 +68,7 @@ SELECT seq, kind, entity_id, version, action, actor, at, old, new FROM change OR
 """
 
 CANDIDATES_NEAR = """
-SELECT s.id, l.id, s.doc, o.id, o.doc, l.doc
+SELECT s.id, l.id, s.doc, o.id, o.doc, l.doc, s.remote
 FROM location_rtree AS r
 CROSS JOIN location AS l ON l.rid = r.rid
 JOIN service_at_location AS sal ON sal.location_id = l.id
