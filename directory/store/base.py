@@ -11,22 +11,19 @@ lock errors into :class:`StoreUnavailable`, which the web layer answers with 503
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import orjson
+from directory.store.documents import CandidateRow as CandidateRow  # the contract's types
+from directory.store.documents import Document as Document
 
 LINK_NAMESPACE = uuid.UUID("9905de74-6786-4e53-ac15-3b4998d740fd")
 """The namespace of Njia's derived ids (UUID 5), HSDS ones included."""
 
 KINDS: tuple[str, ...] = ("organization", "location", "service")
 """Listing kinds, in dependency order (an import loads them in this order)."""
-
-Document = dict[str, Any]
 
 
 class StoreError(Exception):
@@ -111,129 +108,9 @@ class Change:
     new: Document | None
 
 
-def decode(text: str) -> Any:
-    """Stored JSON text decoded exactly as :func:`json.loads` would: with orjson (about three
-    times faster on listings) unless the text holds a run of 19 digits or more (orjson reads an
-    integer beyond 64 bits as a float) or something orjson refuses (``NaN``)."""
-    if _LONG_DIGITS.search(text) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
-
-
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
-
-
-class LazyDocument:
-    """A document kept as the JSON text the store read, decoded on first use and then kept.
-
-    Several rows may share one (an organization with many services is decoded once).
-    """
-
-    __slots__ = ("_doc", "_text")
-
-    def __init__(self, text: str) -> None:
-        self._text: str | None = text
-        self._doc: Document | None = None
-
-    def get(self) -> Document:
-        """The decoded document (the same object on every call)."""
-        if self._doc is None:
-            assert self._text is not None
-            self._doc, self._text = decode(self._text), None
-        return self._doc
-
-
-class CandidateRow:
-    """A service offered at a location (or remotely) with its organization, for the matcher.
-
-    Documents may be given decoded or as :class:`LazyDocument`: a row a caller never reads
-    costs no decoding. A store that read them from columns may also give the facts a caller
-    sorts and filters rows by (``service_id``, ``location_id``, ``name``, ``remote``,
-    ``needs``); the others are read from the documents when asked for.
-    Rows are equal when their documents and referral partners are.
-    """
-
-    __slots__ = ("_known", "_location", "_organization", "_service", "refers_to")
-
-    def __init__(
-        self,
-        service: Document | LazyDocument,
-        organization: Document | LazyDocument,
-        location: Document | LazyDocument | None = None,
-        refers_to: frozenset[str] = frozenset(),
-        **known: Any,
-    ) -> None:
-        unknown = set(known) - {"service_id", "location_id", "name", "remote", "needs"}
-        if unknown:
-            raise TypeError(f"unknown candidate row facts: {sorted(unknown)}")
-        self._service, self._organization, self._location = service, organization, location
-        self.refers_to = refers_to
-        self._known = known
-
-    @property
-    def service(self) -> Document:
-        """The service document."""
-        return _decoded(self._service)
-
-    @property
-    def organization(self) -> Document:
-        """The organization document."""
-        return _decoded(self._organization)
-
-    @property
-    def location(self) -> Document | None:
-        """The location document: where the service is offered, or, for a row matched by the
-        areas a service covers, the confidential location whose facts it keeps (None for a
-        remote service)."""
-        return None if self._location is None else _decoded(self._location)
-
-    @property
-    def key(self) -> tuple[str, str | None]:
-        """``(service id, location id)``; the location id is None without a location."""
-        known = self._known
-        service_id = known["service_id"] if "service_id" in known else self.service["id"]
-        if "location_id" in known:
-            return service_id, known["location_id"]
-        location = self.location
-        return service_id, None if location is None else location["id"]
-
-    @property
-    def name(self) -> str:
-        """The service's name."""
-        return self._known["name"] if "name" in self._known else self.service["name"]  # type: ignore[no-any-return]
-
-    @property
-    def remote(self) -> bool:
-        """Whether the service is remote (a hotline)."""
-        return bool(self._known["remote"] if "remote" in self._known else self.service["remote"])
-
-    @property
-    def needs(self) -> frozenset[str]:
-        """The needs the service meets."""
-        return frozenset(self._known["needs"] if "needs" in self._known else self.service["needs"])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CandidateRow):
-            return NotImplemented
-        mine = (self.service, self.organization, self.location, self.refers_to)
-        return mine == (other.service, other.organization, other.location, other.refers_to)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable documents: not hashable
-
-    def __repr__(self) -> str:
-        return f"CandidateRow(key={self.key!r}, name={self.name!r})"
-
-
 def link_id(service_id: str, location_id: str) -> str:
     """The stable id of a service offered at a location (HSDS ``service_at_location``)."""
     return str(uuid.uuid5(LINK_NAMESPACE, f"service_at_location/{service_id}/{location_id}"))
-
-
-def _decoded(doc: Document | LazyDocument) -> Document:
-    return doc.get() if isinstance(doc, LazyDocument) else doc
 
 
 @dataclass(frozen=True)
@@ -353,6 +230,28 @@ class Store(Protocol):
         Ordered as the matcher orders point-less results (:func:`area_row_order`), with the
         documents decoded only when read: a caller may stop at the first rows it needs.
         """
+
+    def change_mark(self) -> tuple[int, int]:
+        """``(imports, last change)``: how many times :meth:`import_all` loaded listings, and
+        the number of the last recorded change. The listings changed since an earlier mark
+        exactly when the mark differs (an import, whose changes may be numbered before the
+        last one, counts one more). Two indexed reads."""
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """``(number, kind, entity id)`` of the changes numbered after ``seq``, oldest first,
+        at most ``limit``; numbers follow the order of commits. Indexed."""
+
+    def located_candidates(
+        self,
+        service_ids: Iterable[str] | None = None,
+        organization_ids: Iterable[str] | None = None,
+        location_ids: Iterable[str] | None = None,
+    ) -> Iterator[CandidateRow]:
+        """A row for each active, not remote service of an active organization at each of its
+        locations, whatever their tier, by service id then location id: only the services
+        among ``service_ids``, of ``organization_ids`` or at ``location_ids`` when any is
+        given, every one when none is. Read a page of services at a time (never one query
+        over the whole directory); rows are those of :meth:`candidates_near`."""
 
     def export(self) -> Iterator[tuple[str, Document]]:
         """Every listing as ``(kind, document)``, kinds in :data:`KINDS` order, then by id."""

@@ -16,11 +16,10 @@ from directory.store.base import (
     CandidateRow,
     Change,
     Document,
-    LazyDocument,
     Record,
     VersionConflict,
-    decode,
 )
+from directory.store.documents import LazyDocument, decode
 from directory.store.text import utc_now
 
 

@@ -36,7 +36,6 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    decode,
 )
 from directory.store.common import (
     bounding_box,
@@ -48,6 +47,8 @@ from directory.store.common import (
     next_version,
     record_of,
 )
+from directory.store.documents import decode
+from directory.store.neo4j_feed import COUNT_IMPORT, Neo4jFeed
 
 T = TypeVar("T")
 UNAVAILABLE = (
@@ -60,7 +61,7 @@ UNAVAILABLE = (
 )
 
 
-class Neo4jStore:
+class Neo4jStore(Neo4jFeed):
     """The :class:`~directory.store.base.Store` contract on a Neo4j 5 database."""
 
     def __init__(
@@ -301,6 +302,7 @@ class Neo4jStore:
             for c in changes:
                 w.record(tx, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new,
                         seq=c.seq)  # fmt: skip
+            tx.run(COUNT_IMPORT).consume()  # its changes may be numbered before the last one
             return sum(len(docs) for docs in by_kind.values())
 
         return self._run(True, work)

@@ -30,7 +30,6 @@ from directory.store.base import (
     StoreUnavailable,
     Token,
     VersionConflict,
-    decode,
     link_id,
 )
 from directory.store.common import (
@@ -44,6 +43,8 @@ from directory.store.common import (
     next_version,
     record_of,
 )
+from directory.store.documents import decode
+from directory.store.sqlite_feed import COUNT_IMPORT, SqliteFeed
 from directory.store.sqlite_schema import MIGRATIONS
 from directory.store.text import fts_query
 
@@ -64,7 +65,7 @@ def statements(script: str) -> list[str]:
     return found
 
 
-class SqliteStore:
+class SqliteStore(SqliteFeed):
     """The :class:`~directory.store.base.Store` contract on one SQLite database file."""
 
     def __init__(self, path: str | Path, busy_timeout: float = 1.0, cache_mb: int = 64) -> None:
@@ -235,7 +236,7 @@ class SqliteStore:
         )  # fmt: skip
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_NEAR, params).fetchall()
-            partners = _partners(conn, {r[3] for r in rows})
+            partners = w.partners(conn, {r[3] for r in rows})
         return located_rows(rows, partners)
 
     def find_link(self, link: str) -> tuple[str, str] | None:
@@ -256,7 +257,7 @@ class SqliteStore:
         }
         with self._tx() as conn:
             rows = conn.execute(q.CANDIDATES_BY_AREA, params).fetchall()
-            partners = _partners(conn, {r[4] for r in rows})
+            partners = w.partners(conn, {r[4] for r in rows})
         return covering_rows(
             [(sid, name, remote, decode(needs), svc, oid, org, place)
              for sid, name, remote, svc, oid, org, needs, place in rows],
@@ -297,6 +298,7 @@ class SqliteStore:
                 w.record(
                     conn, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new
                 )
+            conn.execute(COUNT_IMPORT)  # its changes may be numbered before the last one
         return count
 
     def counts(self) -> dict[str, int]:
@@ -387,12 +389,3 @@ def _all_docs(conn: sqlite3.Connection) -> Iterator[tuple[str, Document]]:
 
 _NO_BOX = (1.0, -1.0, 1.0, -1.0)
 """A box no location is in (south above north)."""
-
-
-def _partners(conn: sqlite3.Connection, orgs: set[str]) -> dict[str, frozenset[str]]:
-    """The organizations each of ``orgs`` has a referral agreement with (none: left out)."""
-    partners: dict[str, set[str]] = {}
-    if orgs:
-        for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
-            partners.setdefault(from_id, set()).add(to_id)
-    return {org: frozenset(to) for org, to in partners.items()}

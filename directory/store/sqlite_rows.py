@@ -4,6 +4,7 @@ graph whole."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from directory.store import sqlite_queries as q
@@ -112,3 +113,12 @@ def record(
     """Append one change to the history (never updated or deleted afterwards)."""
     values = (kind, entity_id, version, action, actor, at, document_text(old), document_text(new))
     conn.execute(q.RECORD_CHANGE, values)
+
+
+def partners(conn: sqlite3.Connection, orgs: set[str]) -> dict[str, frozenset[str]]:
+    """The organizations each of ``orgs`` has a referral agreement with (none: left out)."""
+    partners: dict[str, set[str]] = {}
+    if orgs:
+        for from_id, to_id in conn.execute(q.REFERRALS_FROM, (json.dumps(sorted(orgs)),)):
+            partners.setdefault(from_id, set()).add(to_id)
+    return {org: frozenset(to) for org, to in partners.items()}

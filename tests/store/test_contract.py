@@ -332,3 +332,49 @@ def test_records_create_read_compare_and_set_find_delete(store):
     assert [r.id for r in store.find_records("user", key1="b@x")] == [user.id]
     assert store.find_records("user", key2="org-1") == []
     assert store.delete_record("user", user.id) and not store.delete_record("user", user.id)
+
+
+# -- the change feed and located rows (an in-process match index reads them) -----------------
+
+
+def test_the_change_mark_moves_with_every_write_and_import(store):
+    start = store.change_mark()
+    org, loc, svc = seed_goma(store)
+    after_writes = store.change_mark()
+    assert after_writes[0] == start[0] and after_writes[1] > start[1]
+    changes = store.changes_since(start[1])
+    assert [(kind, entity) for _, kind, entity in changes] == [
+        ("organization", org["id"]), ("location", loc["id"]), ("service", svc["id"])]  # fmt: skip
+    assert [seq for seq, _, _ in changes] == sorted({seq for seq, _, _ in changes})
+    assert store.changes_since(changes[0][0], limit=1) == [changes[1]]
+    assert store.changes_since(after_writes[1]) == []
+    store.import_all([("organization", {**f.organization(), "version": 1, "created_at": "x",
+                                        "updated_at": "x"})])  # fmt: skip
+    assert store.change_mark()[0] == after_writes[0] + 1
+
+
+def test_located_candidates_are_the_active_located_rows_of_the_chosen_services(store):
+    org, loc, svc = seed_goma(store)
+    second = store.create("location", f.location(org["id"], name="B", latitude=-1.6), ACTOR)
+    two = store.create("service", f.service(org["id"], [loc["id"], second["id"]]), ACTOR)
+    store.create("service", f.service(org["id"], [], remote=True, service_area=["CD61"]), ACTOR)
+    other = store.create("organization", f.organization(name="Beta"), ACTOR)
+    far = store.create("location", f.location(other["id"], confidentiality="confidential"), ACTOR)
+    shelter = store.create("service", f.service(other["id"], [far["id"]], needs=["shelter"]), ACTOR)
+
+    def keys(**chosen):
+        return sorted(row.key for row in store.located_candidates(**chosen))
+
+    every = sorted([(svc["id"], loc["id"]), (two["id"], loc["id"]), (two["id"], second["id"]),
+                    (shelter["id"], far["id"])])  # fmt: skip
+    assert keys() == every  # remote services left out, every tier kept
+    assert keys(service_ids=[svc["id"]]) == [(svc["id"], loc["id"])]
+    assert keys(organization_ids=[other["id"]]) == [(shelter["id"], far["id"])]
+    assert keys(location_ids=[second["id"]]) == sorted([(two["id"], loc["id"]),
+                                                        (two["id"], second["id"])])  # fmt: skip
+    assert keys(service_ids=[]) == []
+    (row,) = [r for r in store.located_candidates(service_ids=[svc["id"]])]
+    assert row.service == store.get("service", svc["id"]) and row.remote is False
+    assert row.location == store.get("location", loc["id"])
+    store.update("organization", other["id"], {**other, "status": "inactive"}, 1, ACTOR)
+    assert keys(organization_ids=[other["id"]]) == []

@@ -6,7 +6,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.store.base import LazyDocument, decode
+from directory.store.documents import LazyDocument, decode
 
 
 def test_decode_reads_what_json_dumps_wrote():

@@ -1,0 +1,97 @@
+"""The SQLite store's change feed and located rows, for an in-process match index
+(:mod:`directory.search.index`): what changed since a mark, and the rows of chosen services."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from directory.store import sqlite_rows
+from directory.store.base import CandidateRow
+from directory.store.common import located_rows
+
+PAGE = 2000
+"""Services read per query when all are asked for."""
+SERVICE_PAGE = "SELECT id FROM service WHERE id > ? ORDER BY id LIMIT ?"
+SELECTED_SERVICES = """
+SELECT id FROM service WHERE id IN (SELECT value FROM json_each(:services))
+UNION SELECT id FROM service WHERE organization_id IN (SELECT value FROM json_each(:organizations))
+UNION SELECT service_id FROM service_at_location
+      WHERE location_id IN (SELECT value FROM json_each(:locations))
+"""
+LOCATED_ROWS = """
+SELECT s.id, l.id, s.doc, o.id, o.doc, l.doc, s.remote
+FROM service AS s
+JOIN organization AS o ON o.id = s.organization_id
+JOIN service_at_location AS sal ON sal.service_id = s.id
+JOIN location AS l ON l.id = sal.location_id
+WHERE s.id IN (SELECT value FROM json_each(?))
+  AND s.status = 'active' AND o.status = 'active' AND s.remote = 0
+ORDER BY s.id, l.id
+"""
+CHANGES_SINCE = "SELECT seq, kind, entity_id FROM change WHERE seq > ? ORDER BY seq LIMIT ?"
+LAST_CHANGE = "SELECT coalesce(max(seq), 0) FROM change"
+IMPORTS = "SELECT value FROM meta WHERE key = 'imports'"
+COUNT_IMPORT = """
+INSERT INTO meta (key, value) VALUES ('imports', '1')
+ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+"""
+
+
+class SqliteFeed:
+    """:meth:`~directory.store.base.Store.change_mark`,
+    :meth:`~directory.store.base.Store.changes_since` and
+    :meth:`~directory.store.base.Store.located_candidates` for :class:`SqliteStore`."""
+
+    _tx: Callable[..., AbstractContextManager[sqlite3.Connection]]
+
+    def change_mark(self) -> tuple[int, int]:
+        """(imports, last change); see the Store protocol."""
+        with self._tx() as conn:
+            imports = conn.execute(IMPORTS).fetchone()
+            last = conn.execute(LAST_CHANGE).fetchone()[0]
+        return (int(imports[0]) if imports else 0), int(last)
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """Changes after ``seq``, oldest first; see the Store protocol."""
+        with self._tx() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(CHANGES_SINCE, (seq, limit))]
+
+    def located_candidates(
+        self,
+        service_ids: Iterable[str] | None = None,
+        organization_ids: Iterable[str] | None = None,
+        location_ids: Iterable[str] | None = None,
+    ) -> Iterator[CandidateRow]:
+        """Rows of active located services; see the Store protocol."""
+        if service_ids is None and organization_ids is None and location_ids is None:
+            yield from self._all_located()
+            return
+        selection = {
+            "services": json.dumps(sorted(set(service_ids or ()))),
+            "organizations": json.dumps(sorted(set(organization_ids or ()))),
+            "locations": json.dumps(sorted(set(location_ids or ()))),
+        }
+        with self._tx() as conn:
+            chosen = sorted(r[0] for r in conn.execute(SELECTED_SERVICES, selection))
+        for start in range(0, len(chosen), PAGE):
+            yield from self._rows_of(chosen[start : start + PAGE])
+
+    def _all_located(self) -> Iterator[CandidateRow]:
+        after = ""
+        while True:
+            with self._tx() as conn:
+                page = [r[0] for r in conn.execute(SERVICE_PAGE, (after, PAGE))]
+            if not page:
+                return
+            yield from self._rows_of(page)
+            after = page[-1]
+
+    def _rows_of(self, service_ids: list[str]) -> list[CandidateRow]:
+        with self._tx() as conn:
+            rows: list[Any] = conn.execute(LOCATED_ROWS, (json.dumps(service_ids),)).fetchall()
+            partners = sqlite_rows.partners(conn, {r[3] for r in rows})
+        return located_rows(rows, partners)
