@@ -18,6 +18,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE": str(Path(instance_path) / "njia.sqlite3"),
         "DB_TIMEOUT": 1.0,
         "SQLITE_CACHE_MB": 64,
+        "MATCH_INDEX_MIN_SERVICES": 20_000,  # directory/search/index.py
         "NEO4J_URI": "bolt://127.0.0.1:7687",
         "NEO4J_USER": None,
         "NEO4J_PASSWORD": None,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from directory.search import engine
 from directory.search import request as match_request
 from directory.search.answer import MatchResponseSchema
+from directory.search.index import index_for
 from directory.search.request import MatchRequestSchema
 from directory.store import get_store
 from directory.web.auth import access, current_principal
@@ -43,4 +44,6 @@ def match_from(body: dict[str, Any]) -> dict[str, Any]:
     options = match_request.options(body, datetime.now(UTC))
     principal = current_principal()
     audience = engine.audience_of(principal)
-    return engine.run_match(get_store(), point, options, audience, principal.is_staff)
+    store = get_store()
+    index = index_for(store, current_app.config["MATCH_INDEX_MIN_SERVICES"])
+    return engine.run_match(store, point, options, audience, principal.is_staff, index)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError
 
@@ -39,7 +40,9 @@ from directory.places.names import normalise
 from directory.search import engine
 from directory.search import request as match_request
 from directory.search.answer import MatchJson
+from directory.search.candidates import to_candidate
 from directory.search.engine import Point
+from directory.search.index import index_for
 from directory.store.base import Store
 from directory.web.i18n import gettext, kind_label
 from matching.match import HOTLINE_NEEDS
@@ -261,7 +264,8 @@ def run(store: Store, form: SearchForm, where: Where) -> dict[str, Any]:
     hours = WHEN_CHOICES[form.when][0]
     if hours is not None:
         fields["hours_since_incident"] = hours
-    return engine.run_match(store, where.point, request_options(fields), "public")
+    index = index_for(store, current_app.config["MATCH_INDEX_MIN_SERVICES"])
+    return engine.run_match(store, where.point, request_options(fields), "public", index=index)
 
 
 def request_options(fields: dict[str, Any]) -> dict[str, Any]:
@@ -281,7 +285,9 @@ def complaint_channels(store: Store, where: Where, answer: dict[str, Any]) -> di
     ticked = [need for need in answer["needs"] if need["need"] == COMPLAINT]
     if ticked:
         return ticked[0]  # type: ignore[no-any-return]
-    alone = engine.run_match(store, where.point, {"needs": (COMPLAINT,), "at": now()}, "public")
+    options = {"needs": (COMPLAINT,), "at": now()}
+    index = index_for(store, current_app.config["MATCH_INDEX_MIN_SERVICES"])
+    alone = engine.run_match(store, where.point, options, "public", index=index)
     return alone["needs"][0]  # type: ignore[no-any-return]
 
 
@@ -300,6 +306,6 @@ def national_hotlines(store: Store) -> list[dict[str, Any]]:
     request = matching.MatchRequest(
         lat=KINSHASA[0], lon=KINSHASA[1], needs=(COMPLAINT,), at=now(), area_pcodes=provinces
     )
-    candidates = [engine.to_candidate(r, "Africa/Kinshasa") for r in rows]
+    candidates = [to_candidate(r, "Africa/Kinshasa") for r in rows]
     result = matching.match(request, candidates)
     return [MatchJson(rows, "public").recommendation(r) for r in result.hotlines]

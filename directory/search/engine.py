@@ -13,15 +13,15 @@ import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import matching
 from directory.core.rights import CASEWORK, Principal
-from directory.core.schemas import OPEN_DATA_SOURCE
 from directory.places.gazetteer import get_gazetteer
 from directory.search.answer import MatchJson
-from directory.store.base import CandidateRow, Document, Store
+from directory.search.candidates import to_candidate
+from directory.search.index import MatchIndex, NearRow
+from directory.store.base import CandidateRow, Store
 from matching import geo, rank
 from matching.careplan import POOL_PER_NEED
 from matching.match import HOTLINE_NEEDS
@@ -37,7 +37,6 @@ CONDITIONAL_BONUSES = {
     "speaks_language": lambda request: bool(request.languages),
 }
 """Score bonuses that cannot apply to some requests; any other bonus is assumed possible."""
-ACCESSIBILITY_CAPABILITIES = frozenset({"sign_language", "wheelchair", "interpreter"})
 CONFIDENTIAL_BATCH = 2
 """Services at confidential locations are read ``CONFIDENTIAL_BATCH × limit`` at first (see
 :meth:`_Search.covering`)."""
@@ -72,8 +71,13 @@ def run_match(
     options: dict[str, Any],
     audience: str,
     sees_confidential: bool = False,
+    index: MatchIndex | None = None,
 ) -> dict[str, Any]:
     """Match ``options`` (validated request fields) at ``point`` and return the JSON answer.
+
+    With an ``index`` that is ready (:mod:`directory.search.index`), services near the point
+    are found in memory and only the documents of those shown are read from the store; the
+    answer is the same.
 
     ``audience`` ``staff`` (caseworkers, coordinators) also reads restricted locations; with
     ``sees_confidential`` (coordinators and admins, who may see safe shelters) confidential
@@ -90,27 +94,62 @@ def run_match(
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
     if sees_confidential and audience == "staff":
         tiers |= {"confidential"}
-    search = _Search(store, point, request, tiers)
+    nearby: Store | MatchIndex = index if index is not None and index.ready() else store
+    search = _Search(store, nearby, point, request, tiers)
     rows, result = search.widening()
     unmet = [n.need for n in result.needs if not _gives_now(n)]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
         rows, result = search.beyond(rows, unmet)
     log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
-    return MatchJson(rows, audience).result(result)
+    shown = _with_documents(store, rows, result)
+    if shown is None:  # a service shown changed since the index was refreshed: ask again
+        return run_match(store, point, options, audience, sees_confidential)
+    return MatchJson(shown, audience).result(result)
+
+
+def _with_documents(
+    store: Store, rows: list[Row], result: matching.MatchResult
+) -> list[CandidateRow] | None:
+    """``rows`` for the answer: the store's rows as they are, and for the services the answer
+    shows from the index, their rows read from the store (None if one is gone since)."""
+    shown = _shown_keys(result)
+    near = {row.key for row in rows if isinstance(row, NearRow) and row.key in shown}
+    fetched = {}
+    if near:
+        read = store.located_candidates(service_ids={service_id for service_id, _ in near})
+        fetched = {row.key: row for row in read}
+    if not near <= fetched.keys():
+        return None
+    kept = [row for row in rows if isinstance(row, CandidateRow)]
+    return kept + [fetched[key] for key in sorted(near, key=str)]
+
+
+def _shown_keys(result: matching.MatchResult) -> set[tuple[str, str | None]]:
+    """The (service, location) of every recommendation the answer shows."""
+    shown: list[matching.Recommendation | None] = [*result.hotlines]
+    shown += [stop.recommendation for stop in result.care_plan]
+    for need in result.needs:
+        shown += [*need.results, *need.remote, need.nearest_beyond, need.opens_soonest]
+        shown += [left.nearest for left in need.left_out]
+    return {(r.candidate.service_id, r.candidate.location_id) for r in shown if r is not None}
+
+
+Row = CandidateRow | NearRow
+"""A row of the search: read from the store, or from the match index."""
 
 
 def _near(
-    store: Store,
+    nearby: Store | MatchIndex,
     point: Point,
     radius: float,
     needs: Iterable[str],
     tiers: frozenset[str],
     searched: float | None,
-) -> list[CandidateRow]:
+) -> list[Row]:
     """Services with a place near the point, but not those already read within ``searched``.
     Remote services are left out: they are matched by the areas they cover
     (``candidates_by_area``), never by where their office is."""
-    rows = store.candidates_near(point.lat, point.lon, radius, list(needs), tiers, searched)
+    rows = nearby.candidates_near(point.lat, point.lon, radius, list(needs), tiers, searched)
     return [row for row in rows if not row.remote]
 
 
@@ -133,15 +172,21 @@ class _Search:
     """
 
     def __init__(
-        self, store: Store, point: Point, request: matching.MatchRequest, tiers: frozenset[str]
+        self,
+        store: Store,
+        nearby: Store | MatchIndex,
+        point: Point,
+        request: matching.MatchRequest,
+        tiers: frozenset[str],
     ) -> None:
-        self.store, self.point, self.request, self.tiers = store, point, request, tiers
+        self.store, self.nearby, self.point, self.request = store, nearby, point, request
+        self.tiers = tiers
         self.made: dict[tuple[str, str | None], matching.Candidate] = {}
-        self.area_rows = self.covering() if point.area_pcodes else []
-        self.near_rows: list[CandidateRow] = []
+        self.area_rows: list[Row] = list(self.covering()) if point.area_pcodes else []
+        self.near_rows: list[Row] = []
         self.searched: dict[str, float] = {}
 
-    def read(self, radius: dict[str, float]) -> list[CandidateRow]:
+    def read(self, radius: dict[str, float]) -> list[Row]:
         """Services with a place within each need's ``radius`` meeting that need, each ring
         read once (needs at the same radius in one query)."""
         groups: dict[tuple[float, float | None], list[str]] = {}
@@ -150,7 +195,7 @@ class _Search:
             if before is None or km > before:
                 groups.setdefault((km, before), []).append(need)
         for (km, before), needs in groups.items():
-            self.near_rows += _near(self.store, self.point, km, needs, self.tiers, before)
+            self.near_rows += _near(self.nearby, self.point, km, needs, self.tiers, before)
             self.searched.update(dict.fromkeys(needs, km))
         return self.near_rows
 
@@ -176,28 +221,28 @@ class _Search:
             chosen.update(meeting[:taken])
         return [row for row in rows if row.remote] + [hidden[i] for i in sorted(chosen)]
 
-    def _prefix(self, need: str, rows: list[CandidateRow]) -> int:
+    def _prefix(self, need: str, rows: list[Row]) -> int:
         """How many of ``rows`` (meeting ``need``, in name order) ``need``'s list can show."""
         taken = min(len(rows), self.request.limit * CONFIDENTIAL_BATCH)
         while taken < len(rows) and not self._fills(need, rows[:taken]):
             taken = min(len(rows), taken * 2)
         return taken
 
-    def _fills(self, need: str, rows: list[CandidateRow]) -> bool:
+    def _fills(self, need: str, rows: list[Row]) -> bool:
         """Whether ``rows`` alone fill ``need``'s ``remote`` list up to ``limit``."""
         result = self.match(rows, explained=False)
         (listed,) = (n.remote for n in result.needs if n.need == need)
         return len(listed) >= self.request.limit
 
-    def candidates(self, rows: list[CandidateRow]) -> list[matching.Candidate]:
+    def candidates(self, rows: list[Row]) -> list[matching.Candidate]:
         """The matcher's view of ``rows`` (each row converted once per request)."""
         return _candidates(rows, self.point, self.made)
 
-    def match(self, rows: list[CandidateRow], explained: bool = True) -> matching.MatchResult:
+    def match(self, rows: list[Row], explained: bool = True) -> matching.MatchResult:
         """The matcher's answer on ``rows``."""
         return matching.match(self.request, self.candidates(rows), explained=explained)
 
-    def widening(self) -> tuple[list[CandidateRow], matching.MatchResult]:
+    def widening(self) -> tuple[list[Row], matching.MatchResult]:
         """Rows and answer of the search within ``max_distance_km``."""
         request, full = self.request, self.request.max_distance_km
         start = full if request.limit < POOL_PER_NEED else min(FIRST_RADIUS_KM, full)
@@ -215,9 +260,7 @@ class _Search:
                 return rows, result
             radius = grown
 
-    def beyond(
-        self, rows: list[CandidateRow], unmet: list[str]
-    ) -> tuple[list[CandidateRow], matching.MatchResult]:
+    def beyond(self, rows: list[Row], unmet: list[str]) -> tuple[list[Row], matching.MatchResult]:
         """Add services beyond ``max_distance_km`` for the ``unmet`` needs' ``nearest_beyond``.
 
         A need is unmet only when the search within ``max_distance_km`` was the full one.
@@ -225,7 +268,7 @@ class _Search:
         radius, wider = self.request.max_distance_km, rows
         while True:
             searched, radius = radius, min(WIDER_RADIUS_KM, radius * RADIUS_GROWTH)
-            wider = wider + _near(self.store, self.point, radius, unmet, self.tiers, searched)
+            wider = wider + _near(self.nearby, self.point, radius, unmet, self.tiers, searched)
             result = self.match(wider)
             reach = radius * (1 - 1e-5)
             found = [n.nearest_beyond for n in result.needs if n.need in unmet]
@@ -290,7 +333,7 @@ def _radius_needed(need: matching.NeedResult, request: matching.MatchRequest) ->
 
 
 def _candidates(
-    rows: list[CandidateRow],
+    rows: list[Row],
     point: Point,
     made: dict[tuple[str, str | None], matching.Candidate] | None = None,
 ) -> list[matching.Candidate]:
@@ -303,78 +346,7 @@ def _candidates(
         if key not in seen:
             seen.add(key)
             if key not in made:
-                made[key] = to_candidate(row, point.tz)
+                made[key] = (row.candidate_at(point.tz) if isinstance(row, NearRow)
+                             else to_candidate(row, point.tz))  # fmt: skip
             candidates.append(made[key])
     return candidates
-
-
-def to_candidate(row: CandidateRow, default_tz: str) -> matching.Candidate:
-    """The matcher's view of one service at one location (or at none)."""
-    s, o = row.service, row.organization
-    schedule, eligibility, capacity = s["schedule"], s["eligibility"], s["capacity"] or {}
-    return matching.Candidate(
-        service_id=s["id"],
-        organization_id=o["id"],
-        name=s["name"],
-        organization_name=o["name"],
-        needs=frozenset(s["needs"]),
-        service_area=frozenset(s["service_area"]),
-        remote=s["remote"],
-        status=s["status"],
-        capabilities=frozenset(s["capabilities"]),
-        always_open=schedule["always_open"],
-        hours=tuple(
-            matching.OpeningHours(h["weekday"], h["opens"], h["closes"]) for h in schedule["hours"]
-        ),
-        alert=_alert(s["alert"]),
-        min_age=eligibility["min_age"],
-        max_age=eligibility["max_age"],
-        sexes=frozenset(eligibility["sexes"]),
-        languages=frozenset(s["languages"]),
-        capacity_available=capacity.get("available"),
-        capacity_updated_at=_time(capacity.get("updated_at")),
-        last_verified_at=_freshest(s.get("last_verified_at"), s.get("last_confirmed_at")),
-        stock_out=frozenset(s["stock_out"]),
-        refers_to=row.refers_to,
-        open_data=s.get("source") == OPEN_DATA_SOURCE,
-        has_phone=bool(s["phones"] or o.get("phones")),
-        **_place_fields(row, default_tz),
-    )
-
-
-def _place_fields(row: CandidateRow, default_tz: str) -> dict[str, Any]:
-    """Where the candidate is, or, without a location, how it is reached (coverage)."""
-    service_access = set(row.service["capabilities"]) & ACCESSIBILITY_CAPABILITIES
-    loc = row.location
-    if row.key[1] is None:  # matched by area: never a point, but its place's facts
-        tier = "public" if row.service["remote"] else "confidential"
-        place_access = set(loc["accessibility"]) if loc else set()
-        return {"tz": (loc["tz"] if loc else None) or default_tz, "confidentiality": tier,
-                "accessibility": frozenset(place_access | service_access)}  # fmt: skip
-    assert loc is not None
-    return {
-        "location_id": loc["id"],
-        "lat": loc["latitude"],
-        "lon": loc["longitude"],
-        "tz": loc["tz"] or default_tz,
-        "area_pcodes": frozenset(p for p in (loc["adm1_pcode"], loc["adm2_pcode"]) if p),
-        "confidentiality": loc["confidentiality"],
-        "approximate": bool(loc.get("approximate")),
-        "accessibility": frozenset(loc["accessibility"]) | service_access,
-    }
-
-
-def _alert(alert: Document | None) -> matching.Alert | None:
-    if not alert:
-        return None
-    return matching.Alert(alert["text"], alert["blocking"], _time(alert["expires_at"]))
-
-
-def _freshest(verified: str | None, confirmed: str | None) -> datetime | None:
-    """A provider's "still accurate" counts as a check, like a coordinator's verification."""
-    times = [t for t in (_time(verified), _time(confirmed)) if t is not None]
-    return max(times, default=None)
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

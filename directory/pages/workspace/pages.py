@@ -25,6 +25,7 @@ from directory.pages.search import FormError
 from directory.pages.workspace import form as staff_form
 from directory.pages.workspace import svgmap
 from directory.search import engine
+from directory.search.index import index_for
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, Store
 from directory.web import i18n
@@ -54,9 +55,11 @@ def search_page() -> str | tuple[str, int]:
         if form.problems:
             raise form.problems[0]
         where = search.resolve(form.base)
+        store = get_store()
         answer = engine.run_match(
-            get_store(), where.point, form.options(), "staff", current_principal().is_staff
-        )
+            store, where.point, form.options(), "staff", current_principal().is_staff,
+            index_for(store, current_app.config["MATCH_INDEX_MIN_SERVICES"]),
+        )  # fmt: skip
     except FormError as error:
         return render_template("workspace_search.html", form=form, error=error), 422
     base = search.shown_form(form.base, where)

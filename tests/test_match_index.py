@@ -1,0 +1,183 @@
+"""The in-process match index (directory/search/index.py) answers as the store, stays fresh
+across workers, and gives every match the answer of the full search, on both stores."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.datagen import Generator
+from directory.search import engine
+from directory.search.index import MatchIndex
+from directory.store import open_store
+from matching.geo import distance_km
+from tests import factories as f
+from tests.conftest import bearer
+
+ACTOR = "test"
+GENERATOR = Generator(600, seed=11)
+AT = datetime(2026, 11, 17, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def directory(store):
+    """A generated directory of 600 service locations in a fresh store."""
+    store.import_all(GENERATOR.listings())
+    return store
+
+
+def _built(store) -> MatchIndex:
+    index = MatchIndex(store, min_services=0)
+    assert index.ready()
+    return index
+
+
+def _full(store, point, options, audience):
+    """The reference: every service in range read at once, from the store (no index)."""
+    saved = engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH, engine.CONFIDENTIAL_BATCH
+    engine.FIRST_RADIUS_KM = engine.RADIUS_GROWTH = float("inf")
+    engine.CONFIDENTIAL_BATCH = 10**9
+    try:
+        return engine.run_match(store, point, options, audience)
+    finally:
+        (engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH,
+         engine.CONFIDENTIAL_BATCH) = saved  # fmt: skip
+
+
+def test_the_nearby_rows_hold_every_row_the_store_finds_within_the_radius(directory):
+    index = _built(directory)
+    rng = random.Random(3)
+    for _ in range(40):
+        lat, lon = GENERATOR.point(rng)
+        radius = rng.choice([1.0, 5.0, 30.0, 200.0])
+        needs = rng.sample(["medical", "psychosocial", "legal", "shelter"], 2)
+        tiers = rng.choice([frozenset({"public"}), frozenset({"public", "restricted"})])
+        stored = directory.candidates_near(lat, lon, radius, needs, tiers)
+        within = {r.key for r in stored if not r.remote and distance_km(
+            lat, lon, r.location["latitude"], r.location["longitude"]) <= radius}  # fmt: skip
+        found = index.candidates_near(lat, lon, radius, needs, tiers)
+        assert within <= {r.key for r in found}
+        assert {r.key for r in found} <= {r.key for r in stored} | within  # never another row
+        rings = index.candidates_near(lat, lon, radius / 3, needs, tiers) + index.candidates_near(
+            lat, lon, radius, needs, tiers, exclude_km=radius / 3)  # fmt: skip
+        assert sorted(r.key for r in rings) == sorted(r.key for r in found)  # each row once
+
+
+REQUESTS = st.fixed_dictionaries(
+    {
+        "needs": st.lists(
+            st.sampled_from(["medical", "psychosocial", "legal", "shelter", "material"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ).map(tuple),
+        "hours_since_incident": st.sampled_from([None, 10.0, 300.0]),
+        "age": st.sampled_from([None, 9, 24]),
+        "max_distance_km": st.sampled_from([5.0, 30.0, 100.0]),
+        "limit": st.integers(1, 5),
+        "at": st.integers(0, 7 * 24 - 1).map(lambda h: AT + timedelta(hours=h)),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(seed=st.integers(0, 10**6), options=REQUESTS, audience=st.sampled_from(["public", "staff"]))
+@pytest.mark.slow
+def test_a_match_through_the_index_answers_as_the_full_search(directory, seed, options, audience):
+    index = _built(directory)
+    point = engine.point_from(*GENERATOR.point(random.Random(seed)))
+    answer = engine.run_match(directory, point, options, audience, index=index)
+    assert answer == _full(directory, point, options, audience)
+
+
+def _goma(store):
+    org = store.create("organization", f.organization(name="Alpha"), ACTOR)
+    loc = store.create("location", f.location(org["id"]), ACTOR)
+    svc = store.create("service", f.service(org["id"], [loc["id"]], name="Clinique"), ACTOR)
+    return org, loc, svc
+
+
+def _names(store, index, needs=("medical",)):
+    point = engine.point_from(-1.68, 29.22)
+    answer = engine.run_match(store, point, {"needs": needs, "at": AT}, "public", index=index)
+    return [r["service"]["name"] for n in answer["needs"] for r in n["results"]]
+
+
+def test_a_write_by_another_worker_is_seen_at_the_next_match(config, store):
+    """Two stores on one database stand for two workers: one writes, the other matches."""
+    other = open_store(config)
+    try:
+        org, loc, svc = _goma(store)
+        index = _built(other)
+        assert _names(other, index) == ["Clinique"]
+        svc = store.update("service", svc["id"], {**svc, "name": "Clinique B"}, 1, ACTOR)
+        assert _names(other, index) == ["Clinique B"]
+        second = store.create("service", f.service(org["id"], [loc["id"]], name="Nouvelle"), ACTOR)
+        assert sorted(_names(other, index)) == ["Clinique B", "Nouvelle"]
+        store.update("service", second["id"], {**second, "status": "inactive"}, 1, ACTOR)
+        assert _names(other, index) == ["Clinique B"]
+        far = {**loc, "latitude": -4.3, "longitude": 15.3, "adm1_pcode": "CD10"}
+        store.update("location", loc["id"], far, 1, ACTOR)  # moved to Kinshasa
+        assert _names(other, index) == []
+        store.update("location", loc["id"], {**loc, "name": "Retour"}, 2, ACTOR)
+        store.update("organization", org["id"], {**org, "status": "inactive"}, 1, ACTOR)
+        assert _names(other, index) == []
+        store.update("organization", org["id"], {**org, "status": "active"}, 2, ACTOR)
+        assert _names(other, index) == ["Clinique B"]
+        copy = f.organization(name="Importée")
+        store.import_all([("organization", {**copy, "version": 1, "created_at": "x",
+                                            "updated_at": "x"})])  # fmt: skip
+        assert _names(other, index) == ["Clinique B"]
+        assert len(index) == 1
+    finally:
+        other.close()
+
+
+def test_a_service_gone_between_the_index_and_its_documents_is_asked_again(store):
+    org, loc, svc = _goma(store)
+    index = _built(store)
+    point = engine.point_from(-1.68, 29.22)
+    request = engine.matching.MatchRequest(lat=point.lat, lon=point.lon, needs=("medical",),
+                                           at=AT, area_pcodes=point.area_pcodes)  # fmt: skip
+    search = engine._Search(store, index, point, request, frozenset({"public"}))
+    rows, result = search.widening()
+    store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
+    assert engine._with_documents(store, rows, result) is None  # so run_match asks the store
+    assert _names(store, index) == []
+
+
+def test_the_api_answers_the_same_with_and_without_the_index(backend, tmp_path, request):
+    from directory import create_app
+    from tests.conftest import store_config
+
+    answers = []
+    for minimum in (0, 10**9):
+        config = {"TESTING": True, "MATCH_INDEX_MIN_SERVICES": minimum,
+                  **store_config(backend, tmp_path / str(minimum), request)}  # fmt: skip
+        app = create_app(config)
+        try:
+            runner = app.test_cli_runner()
+            assert runner.invoke(args=["init-db"]).exit_code == 0
+            assert runner.invoke(args=["seed", "--only", "demo"]).exit_code == 0
+            from directory.core.rights import issue_token
+            from directory.store import get_store
+
+            with app.app_context():
+                secret = issue_token(get_store(), "caseworker", "test")
+            body = {"needs": ["medical", "psychosocial", "legal", "shelter"],
+                    "location": {"lat": -1.67, "lon": 29.22}, "hours_since_incident": 20,
+                    "at": "2026-11-29T03:00:00+00:00"}  # fmt: skip
+            client = app.test_client()
+            public = client.post("/api/v1/match", json=body)
+            staff = client.post("/api/v1/match", json=body, headers=bearer(secret))
+            assert public.status_code == staff.status_code == 200
+            answers.append((public.get_json(), staff.get_json()))
+        finally:
+            app.extensions["njia_store"].close()
+    assert answers[0] == answers[1]
+    assert answers[0][0]["needs"][0]["results"]  # the demo directory answers in Goma
