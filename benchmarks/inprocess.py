@@ -22,6 +22,7 @@ from typing import Any
 from benchmarks.datagen import Generator
 from directory.api.match import MatchRequestSchema
 from directory.search import engine
+from directory.search.index import MatchIndex
 from directory.store.base import Store
 
 AT = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
@@ -44,8 +45,9 @@ def query_points(size: int, count: int, seed: int) -> list[tuple[float, float]]:
     return [gen.point(rng) for _ in range(count)]
 
 
-def match_once(store: Store, body: dict[str, Any]) -> str:
-    """One in-process match, as the endpoint does it; returns the JSON text."""
+def match_once(store: Store, body: dict[str, Any], index: MatchIndex | None = None) -> str:
+    """One in-process match, as the endpoint does it (through ``index`` if given, refreshed
+    from the store's change mark as before every match); returns the JSON text."""
     data = MatchRequestSchema().load(body)
     where = data.pop("location")
     point = engine.point_from(where["lat"], where["lon"])
@@ -56,7 +58,8 @@ def match_once(store: Store, body: dict[str, Any]) -> str:
         "accessibility": frozenset(data.get("accessibility", ())),
         "at": AT,
     }
-    return json.dumps(engine.run_match(store, point, options, "public"), ensure_ascii=False)
+    answer = engine.run_match(store, point, options, "public", index=index)
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def body_for(scenario: str, point: tuple[float, float]) -> dict[str, Any]:
@@ -96,8 +99,11 @@ def _chunks(values: list[float], parts: int) -> list[list[float]]:
     return [values[i : i + size] for i in range(0, len(values), size)][:parts]
 
 
-def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, int]:
-    """Compare the widening search with the full-radius search on every point and scenario.
+def check_exact(
+    store: Store, points: list[tuple[float, float]], index: MatchIndex | None = None
+) -> dict[str, int]:
+    """Compare the widening search (through ``index`` if given) with the full-radius search
+    of the store on every point and scenario.
 
     Returns the number of comparisons and of differing answers (which must be 0).
     """
@@ -106,7 +112,7 @@ def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, in
     for scenario in SCENARIOS:
         for p in points:
             body = body_for(scenario, p)
-            fast = match_once(store, dict(body))
+            fast = match_once(store, dict(body), index)
             # One step to max_distance_km, one to the wider radius: the search before widening.
             engine.FIRST_RADIUS_KM = engine.RADIUS_GROWTH = float("inf")
             engine.CONFIDENTIAL_BATCH = float("inf")  # every confidential service
@@ -121,19 +127,22 @@ def check_exact(store: Store, points: list[tuple[float, float]]) -> dict[str, in
 
 
 def bench_store(
-    store: Store, points: list[tuple[float, float]], passes: int
+    store: Store, points: list[tuple[float, float]], passes: int, index: MatchIndex | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Median and p99 of both scenarios on ``store`` over ``points``."""
+    """Median and p99 of both scenarios on ``store`` (through ``index``) over ``points``."""
     results = {}
     for scenario in SCENARIOS:
         bodies = [body_for(scenario, p) for p in points]
-        times = time_calls(lambda b: match_once(store, b), bodies, passes)
+        times = time_calls(lambda b: match_once(store, b, index), bodies, passes)
         results[scenario] = stats(times, passes)
     return results
 
 
 def bench_growth(
-    stores: dict[int, Store], points: dict[int, list[tuple[float, float]]], passes: int
+    stores: dict[int, Store],
+    points: dict[int, list[tuple[float, float]]],
+    passes: int,
+    indexes: dict[int, MatchIndex] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Both scenarios on every store, taking turns request by request (one to each size, then
     the next point): the sizes are measured under the same load, whatever the machine does
@@ -145,13 +154,13 @@ def bench_growth(
         bodies = {s: [body_for(scenario, p) for p in points[s]] for s in sizes}
         for s in sizes:  # warm-up, as time_calls does
             for body in bodies[s][: max(1, len(bodies[s]) // 4)]:
-                match_once(stores[s], body)
+                match_once(stores[s], body, (indexes or {}).get(s))
         times: dict[int, list[float]] = {s: [] for s in sizes}
         for _ in range(passes):
             for i in range(min(len(b) for b in bodies.values())):
                 for s in sizes:
                     start = time.perf_counter()
-                    match_once(stores[s], bodies[s][i])
+                    match_once(stores[s], bodies[s][i], (indexes or {}).get(s))
                     times[s].append((time.perf_counter() - start) * 1000)
         entry: dict[str, Any] = {str(s): stats(times[s], passes) for s in sizes}
         entry["ratio"] = round(entry[str(sizes[-1])]["median"] / entry[str(sizes[0])]["median"], 2)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import baselines, http_load, inprocess, loaders, postgis, report
+from directory.search.index import MatchIndex
 from directory.store.sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -64,6 +65,12 @@ def bench_size(size: int, args: argparse.Namespace, pg: Any) -> dict[str, Any]:
     log(f"  {size:,}: widening search vs full search: {row['exactness']}")
     for scenario, entry in inprocess.bench_store(store, points, args.passes).items():
         row["njia_sqlite_1" if scenario == "1 need" else "njia_sqlite_3"] = entry
+    index, row["index_build"] = build_index(store)
+    row["index_exactness"] = inprocess.check_exact(store, points[:checked], index)
+    log(f"  {size:,}: match index vs full search: {row['index_exactness']}; {row['index_build']}")
+    for scenario, entry in inprocess.bench_store(store, points, args.passes, index).items():
+        row["njia_index_1" if scenario == "1 need" else "njia_index_3"] = entry
+    del index
     store.close()
     by_need = baselines.points_by_need(path)
     latlon = by_need[NEED]
@@ -83,12 +90,41 @@ def bench_size(size: int, args: argparse.Namespace, pg: Any) -> dict[str, Any]:
     return row
 
 
+def build_index(store: SqliteStore) -> tuple[MatchIndex, dict[str, Any]]:
+    """The match index of ``store``, built now: seconds, rows, the memory it keeps per row
+    (traced allocations still alive after the build; the build is timed without tracing) and
+    the process's resident memory after it."""
+    import gc
+    import tracemalloc
+
+    import psutil
+
+    started = time.perf_counter()
+    index = MatchIndex(store, min_services=0)
+    index.build()
+    seconds = time.perf_counter() - started
+    del index
+    gc.collect()
+    tracemalloc.start()
+    index = MatchIndex(store, min_services=0)
+    index.build()
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    rows = len(index)
+    return index, {"seconds": round(seconds, 2), "rows": rows,
+                   "bytes_per_row": round(kept / max(rows, 1)),
+                   "rss_mb": round(psutil.Process().memory_info().rss / 2**20)}  # fmt: skip
+
+
 def bench_growth(sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
-    """The in-process match on several sizes at once, request by request in turn."""
+    """The in-process match (through the index) on several sizes at once, request by request
+    in turn."""
     stores = {s: SqliteStore(loaders.sqlite_path(s, args.seed)) for s in sizes}
     points = {s: inprocess.query_points(s, args.points, args.seed) for s in sizes}
+    indexes = {s: build_index(store)[0] for s, store in stores.items()}
     try:
-        return inprocess.bench_growth(stores, points, args.passes)
+        return inprocess.bench_growth(stores, points, args.passes, indexes)
     finally:
         for store in stores.values():
             store.close()
@@ -176,9 +212,9 @@ def main() -> None:
         if pg is not None:
             pg.stop()
     extrapolate_geopy(results)
-    growth_sizes = [s for s in (1000, 100_000) if s in sizes]
+    growth_sizes = [s for s in (1000, max(sizes)) if s in sizes and max(sizes) >= 100_000]
     if len(growth_sizes) == 2:
-        log("growth 1k → 100k, the two sizes taking turns")
+        log(f"growth 1k → {_label(max(sizes))}, the two sizes taking turns")
         results["growth"] = bench_growth(growth_sizes, args)
     if not args.no_neo4j:
         for size in [s for s in sizes if s <= args.neo4j_max]:
@@ -192,6 +228,10 @@ def main() -> None:
     log("import throughput (SQLite import_all)")
     results["import_all"] = loaders.import_throughput(min(10_000, sizes[0] * 10), args.seed)
     _finish(results, args)
+
+
+def _label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
 
 
 def _finish(results: dict[str, Any], args: argparse.Namespace) -> None:

@@ -54,7 +54,7 @@ class Alert:
     expires_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One service offered at one place (an HSDS service_at_location), as the matcher sees it.
 

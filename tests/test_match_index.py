@@ -181,3 +181,59 @@ def test_the_api_answers_the_same_with_and_without_the_index(backend, tmp_path, 
             app.extensions["njia_store"].close()
     assert answers[0] == answers[1]
     assert answers[0][0]["needs"][0]["results"]  # the demo directory answers in Goma
+
+
+@pytest.mark.slow
+def test_two_gunicorn_workers_see_an_edit_at_their_next_match(backend, tmp_path, request):
+    """Each worker keeps its own index; an edit through one is in the other's next match."""
+    from directory.core.rights import issue_token
+    from tests.conftest import store_config
+    from tests.servers import Browser, gunicorn
+
+    config = store_config(backend, tmp_path, request)
+    store = open_store(config)
+    store.init_schema()
+    org, loc, svc = _goma(store)
+    secret = issue_token(store, "admin", "test")
+    store.close()
+    env = {f"NJIA_{key}": str(value) for key, value in config.items()}
+    env |= {"NJIA_MATCH_INDEX_MIN_SERVICES": "0", "NJIA_SECRET_KEY": "shared by the workers"}
+    body = {"needs": ["medical"], "location": {"lat": -1.68, "lon": 29.22}}
+
+    def names(browser):  # type: ignore[no-untyped-def]
+        answer = browser.request("POST", "/api/v1/match", json_body=body)
+        assert answer.status == 200, answer.text
+        return [r["service"]["name"] for r in answer.json()["needs"][0]["results"]]
+
+    with gunicorn(env, workers=2) as base:
+        browsers = [Browser(base) for _ in range(12)]  # each request on a new connection
+        assert {tuple(names(b)) for b in browsers} == {("Clinique",)}
+        edit = Browser(base).request(
+            "PATCH", f"/api/v1/services/{svc['id']}", json_body={"name": "Clinique du lac"},
+            headers={**bearer(secret), "If-Match": '"1"'},
+        )  # fmt: skip
+        assert edit.status == 200, edit.text
+        assert {tuple(names(b)) for b in browsers} == {("Clinique du lac",)}
+
+
+def test_a_hotline_edited_by_another_worker_is_seen_at_the_next_match(config, store):
+    """Services matched by area (hotlines, shelters) are asked of the store once per change."""
+    other = open_store(config)
+    try:
+        org = store.create("organization", f.organization(name="Ligne"), ACTOR)
+        line = store.create("service", f.service(org["id"], [], name="Ligne verte", remote=True,
+                            needs=["safety"], service_area=["CD61"]), ACTOR)  # fmt: skip
+        _goma(store)
+        index = _built(other)
+        point = engine.point_from(-1.68, 29.22)
+
+        def hotlines():  # type: ignore[no-untyped-def]
+            answer = engine.run_match(other, point, {"needs": ("medical",), "at": AT}, "public",
+                                      index=index)  # fmt: skip
+            return [r["service"]["name"] for r in answer["hotlines"]]
+
+        assert hotlines() == ["Ligne verte"] == hotlines()
+        store.update("service", line["id"], {**line, "name": "Ligne 122"}, 1, ACTOR)
+        assert hotlines() == ["Ligne 122"]
+    finally:
+        other.close()

@@ -4,6 +4,7 @@ its place without its point)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,59 +15,68 @@ from directory.store.base import CandidateRow, Document
 ACCESSIBILITY_CAPABILITIES = frozenset({"sign_language", "wheelchair", "interpreter"})
 
 
-def to_candidate(row: CandidateRow, default_tz: str) -> matching.Candidate:
-    """The matcher's view of one service at one location (or at none)."""
+def to_candidate(
+    row: CandidateRow, default_tz: str, share: Callable[[Any], Any] | None = None
+) -> matching.Candidate:
+    """The matcher's view of one service at one location (or at none). With ``share``, every
+    value many candidates have alike (codes, sets of codes, hours, the organization) is passed
+    through it, so that a caller keeping many candidates keeps one copy of each
+    (``share = shared.setdefault`` with ``v, v``)."""
+    sh = share or _same
     s, o = row.service, row.organization
     schedule, eligibility, capacity = s["schedule"], s["eligibility"], s["capacity"] or {}
     return matching.Candidate(
         service_id=s["id"],
-        organization_id=o["id"],
+        organization_id=sh(o["id"]),
         name=s["name"],
-        organization_name=o["name"],
-        needs=frozenset(s["needs"]),
-        service_area=frozenset(s["service_area"]),
+        organization_name=sh(o["name"]),
+        needs=sh(frozenset(s["needs"])),
+        service_area=sh(frozenset(s["service_area"])),
         remote=s["remote"],
-        status=s["status"],
-        capabilities=frozenset(s["capabilities"]),
+        status=sh(s["status"]),
+        capabilities=sh(frozenset(s["capabilities"])),
         always_open=schedule["always_open"],
-        hours=tuple(
-            matching.OpeningHours(h["weekday"], h["opens"], h["closes"]) for h in schedule["hours"]
+        hours=sh(
+            tuple(
+                matching.OpeningHours(h["weekday"], h["opens"], h["closes"])
+                for h in schedule["hours"]
+            )
         ),
         alert=_alert(s["alert"]),
         min_age=eligibility["min_age"],
         max_age=eligibility["max_age"],
-        sexes=frozenset(eligibility["sexes"]),
-        languages=frozenset(s["languages"]),
+        sexes=sh(frozenset(eligibility["sexes"])),
+        languages=sh(frozenset(s["languages"])),
         capacity_available=capacity.get("available"),
         capacity_updated_at=_time(capacity.get("updated_at")),
         last_verified_at=_freshest(s.get("last_verified_at"), s.get("last_confirmed_at")),
-        stock_out=frozenset(s["stock_out"]),
-        refers_to=row.refers_to,
+        stock_out=sh(frozenset(s["stock_out"])),
+        refers_to=sh(row.refers_to),
         open_data=s.get("source") == OPEN_DATA_SOURCE,
         has_phone=bool(s["phones"] or o.get("phones")),
-        **_place_fields(row, default_tz),
+        **_place_fields(row, default_tz, sh),
     )
 
 
-def _place_fields(row: CandidateRow, default_tz: str) -> dict[str, Any]:
+def _place_fields(row: CandidateRow, default_tz: str, sh: Callable[[Any], Any]) -> dict[str, Any]:
     """Where the candidate is, or, without a location, how it is reached (coverage)."""
     service_access = set(row.service["capabilities"]) & ACCESSIBILITY_CAPABILITIES
     loc = row.location
     if row.key[1] is None:  # matched by area: never a point, but its place's facts
         tier = "public" if row.service["remote"] else "confidential"
         place_access = set(loc["accessibility"]) if loc else set()
-        return {"tz": (loc["tz"] if loc else None) or default_tz, "confidentiality": tier,
-                "accessibility": frozenset(place_access | service_access)}  # fmt: skip
+        return {"tz": sh((loc["tz"] if loc else None) or default_tz), "confidentiality": tier,
+                "accessibility": sh(frozenset(place_access | service_access))}  # fmt: skip
     assert loc is not None
     return {
         "location_id": loc["id"],
         "lat": loc["latitude"],
         "lon": loc["longitude"],
-        "tz": loc["tz"] or default_tz,
-        "area_pcodes": frozenset(p for p in (loc["adm1_pcode"], loc["adm2_pcode"]) if p),
-        "confidentiality": loc["confidentiality"],
+        "tz": sh(loc["tz"] or default_tz),
+        "area_pcodes": sh(frozenset(p for p in (loc["adm1_pcode"], loc["adm2_pcode"]) if p)),
+        "confidentiality": sh(loc["confidentiality"]),
         "approximate": bool(loc.get("approximate")),
-        "accessibility": frozenset(loc["accessibility"]) | service_access,
+        "accessibility": sh(frozenset(loc["accessibility"]) | service_access),
     }
 
 
@@ -84,3 +94,7 @@ def _freshest(verified: str | None, confirmed: str | None) -> datetime | None:
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -210,7 +210,7 @@ class _Search:
         does or holds them all.
         """
         request = self.request
-        rows = self.store.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
+        rows = self.nearby.candidates_by_area(self.point.area_pcodes, request.needs, HOTLINE_NEEDS)
         if "confidential" in self.tiers:  # read with their point by the near search
             return [row for row in rows if row.remote]
         hidden = [row for row in rows if not row.remote]

@@ -9,6 +9,9 @@ and tiers, so :meth:`MatchIndex.candidates_near` answers from memory what
 contract: a superset of the rows within the radius, each row of a widening search once).
 The documents of the results a match shows are read from the store afterwards, by id.
 
+The store's search by area (remote services and safe shelters, by the areas they cover) is
+asked once per question between two changes of the directory.
+
 Fresh: before each match the index compares the store's change mark
 (:meth:`~directory.store.base.Store.change_mark`, two indexed reads) with its own and applies
 the changes since (the rows of each changed service, organization or location read again), so
@@ -54,6 +57,9 @@ RECOUNT_SECONDS = 60.0
 CHANGES_PAGE = 1000
 MAX_CHANGES = 20_000
 """More changes than this since the last match: rebuild rather than apply them."""
+AREA_ANSWERS = 1024
+"""Answers of the store's search by area kept until the next change (they are few: one per
+province and set of needs)."""
 REBUILD_SHARE = 0.02
 """Rows added since the tree was built, as a share of all rows, that make it rebuild."""
 NO_TZ = ""
@@ -100,6 +106,8 @@ class MatchIndex:
         self._next_count = 0.0
         self._lock = threading.RLock()
         self._need_bit = {code: 1 << i for i, code in enumerate(get_taxonomy().needs)}
+        self._shared: dict[Any, Any] = {}
+        self._by_area: dict[tuple[frozenset[str], ...], list[CandidateRow]] = {}
         self._mark: tuple[int, int] | None = None
         self._building = False
         self._reset(0)
@@ -117,7 +125,7 @@ class MatchIndex:
         self._by["location"] = {}
 
     def _add(self, row: CandidateRow) -> None:
-        c = to_candidate(row, NO_TZ)
+        c = to_candidate(row, NO_TZ, self._share)
         if c.lat is None or c.lon is None or c.location_id is None:
             return
         n = len(self._rows)
@@ -132,6 +140,10 @@ class MatchIndex:
         for kind, ident in (("service", c.service_id), ("organization", c.organization_id),
                             ("location", c.location_id)):  # fmt: skip
             self._by[kind].setdefault(ident, []).append(n)
+
+    def _share(self, value: Any) -> Any:
+        """One copy of each value many rows have alike (codes, sets, hours, organizations)."""
+        return self._shared.setdefault(value, value)
 
     def _remove(self, kind: str, ident: str) -> None:
         for n in self._by[kind].pop(ident, ()):
@@ -153,6 +165,7 @@ class MatchIndex:
             for row in self.store.located_candidates():
                 self._add(row)
             self._plant()
+            self._by_area.clear()
             self._mark = mark
             log.info("match index: %d rows", len(self._rows))
 
@@ -209,6 +222,7 @@ class MatchIndex:
                 self.build()
                 return
             self._apply(changed)
+            self._by_area.clear()
             self._mark = (mark[0], seq)
 
     def _apply(self, changed: dict[str, set[str]]) -> None:
@@ -273,6 +287,21 @@ class MatchIndex:
                 keep &= d2 > inner * inner
             rows: list[Any] = [self._rows[n] for n in found[keep]]
         return sorted(rows, key=lambda row: row.key)
+
+    def candidates_by_area(
+        self, pcodes: Iterable[str], needs: Iterable[str], hotline_needs: Iterable[str] = ()
+    ) -> list[CandidateRow]:
+        """The store's :meth:`~directory.store.base.Store.candidates_by_area`, kept from one
+        change of the directory to the next (the same question gets the same answer until
+        then)."""
+        key = (frozenset(pcodes), frozenset(needs), frozenset(hotline_needs))
+        with self._lock:
+            found = self._by_area.get(key)
+            if found is None:
+                if len(self._by_area) >= AREA_ANSWERS:
+                    self._by_area.clear()
+                found = self._by_area[key] = self.store.candidates_by_area(*key)
+            return list(found)
 
     def _within(self, point: np.ndarray, reach: float) -> np.ndarray:
         """Row numbers within ``reach`` of ``point`` (a little more, never less)."""

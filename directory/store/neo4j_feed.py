@@ -79,6 +79,11 @@ class Neo4jFeed:
         if service_ids is None and organization_ids is None and location_ids is None:
             yield from self._all_located()
             return
+        if organization_ids is None and location_ids is None:  # the ids are the services'
+            given = sorted(set(service_ids or ()))
+            for start in range(0, len(given), PAGE):
+                yield from self._rows_of(given[start : start + PAGE])
+            return
         selection = {
             "services": sorted(set(service_ids or ())),
             "organizations": sorted(set(organization_ids or ())),
