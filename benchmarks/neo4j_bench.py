@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks import inprocess, loaders
+from directory.search.index import MatchIndex
 
 PAGE_CACHE = "512L * 1024 * 1024"
 
@@ -64,6 +65,14 @@ def run(
             out["njia_neo4j_1" if scenario == "1 need" else "njia_neo4j_3"] = entry
         log(f"  Neo4j {size:,}: 1 need {out['njia_neo4j_1']['median']} ms, "
             f"3 needs {out['njia_neo4j_3']['median']} ms")  # fmt: skip
+        index = MatchIndex(store, min_services=0)
+        index.build()
+        out["neo4j_index_exactness"] = inprocess.check_exact(store, points[:10], index)
+        for scenario, entry in inprocess.bench_store(store, points, passes, index).items():
+            out["njia_neo4j_index_1" if scenario == "1 need" else "njia_neo4j_index_3"] = entry
+        log(f"  Neo4j {size:,} with the match index: {out['neo4j_index_exactness']}, 1 need "
+            f"{out['njia_neo4j_index_1']['median']} ms, 3 needs "
+            f"{out['njia_neo4j_index_3']['median']} ms")  # fmt: skip
         store.close()
     finally:
         server.stop()

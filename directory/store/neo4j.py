@@ -293,15 +293,13 @@ class Neo4jStore(Neo4jFeed):
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             for kind in KINDS:
-                for doc in by_kind[kind]:
-                    if tx.run(q.EXISTS[kind], id=doc["id"]).single() is not None:
-                        raise Conflict(f"{kind} {doc['id']} exists")
+                found = tx.run(q.ANY_EXISTS[kind], ids=[d["id"] for d in by_kind[kind]]).single()
+                if found is not None:
+                    raise Conflict(f"{kind} {found[0]} exists")
                 w.write(tx, kind, by_kind[kind], check=False)
             for kind in KINDS:
                 w.check_references(tx, kind, [d["id"] for d in by_kind[kind]])
-            for c in changes:
-                w.record(tx, c.kind, c.entity_id, c.version, c.action, c.actor, c.at, c.old, c.new,
-                        seq=c.seq)  # fmt: skip
+            w.record_all(tx, changes)
             tx.run(COUNT_IMPORT).consume()  # its changes may be numbered before the last one
             return sum(len(docs) for docs in by_kind.values())
 

@@ -50,6 +50,9 @@ SET_VERSION = "MERGE (m:NjiaMeta {key: 'schema_version'}) SET m.value = $version
 GET_VERSION = "MATCH (m:NjiaMeta {key: 'schema_version'}) RETURN m.value"
 
 EXISTS = {k: "MATCH (x:" + lb + " {id: $id}) RETURN x.id" for k, lb in LABEL.items()}
+ANY_EXISTS = {
+    k: "MATCH (x:" + lb + ") WHERE x.id IN $ids RETURN x.id LIMIT 1" for k, lb in LABEL.items()
+}
 GET = {k: "MATCH (x:" + lb + " {id: $id}) RETURN x.doc" for k, lb in LABEL.items()}
 # Neo4j reads without locking (read committed): a compare-and-set must take the node's write
 # lock before it reads the version, or two writers can both pass the check. The WRITE queries
@@ -160,6 +163,15 @@ RECORD_CHANGE = {
     " FOREACH (_ IN CASE WHEN x IS NULL THEN [] ELSE [1] END | CREATE (c)-[:OF]->(x))"
     for k, lb in LABEL.items()
 }
+RECORD_CHANGES = {
+    k: "UNWIND $changes AS ch CREATE (c:Change {seq: ch.seq, kind: ch.kind,"
+    " entity_id: ch.entity_id, version: ch.version, action: ch.action, actor: ch.actor,"
+    " at: ch.at, old: ch.old, new: ch.new})"
+    " WITH c, ch OPTIONAL MATCH (x:" + lb + " {id: ch.entity_id})"
+    " FOREACH (_ IN CASE WHEN x IS NULL THEN [] ELSE [1] END | CREATE (c)-[:OF]->(x))"
+    for k, lb in LABEL.items()
+}
+"""Changes imported with their numbers, a batch of one kind at a time."""
 RAISE_SEQ = """
 MERGE (c:NjiaMeta {key: 'change_seq'})
 SET c.value = CASE WHEN coalesce(c.value, 0) < $seq THEN $seq ELSE c.value END

@@ -10,7 +10,7 @@ from typing import Any
 import neo4j
 
 from directory.store import neo4j_queries as q
-from directory.store.base import BrokenReference, Document, ListQuery, link_id
+from directory.store.base import BrokenReference, Change, Document, ListQuery, link_id
 from directory.store.common import document_text
 from directory.store.text import search_words
 
@@ -96,6 +96,19 @@ def record(
         q.RECORD_CHANGE[kind], seq=seq, kind=kind, entity_id=entity_id, version=version,
         action=action, actor=actor, at=at, old=document_text(old), new=document_text(new),
     ).consume()  # fmt: skip
+
+
+def record_all(tx: neo4j.ManagedTransaction, changes: list[Change]) -> None:
+    """Append imported changes with their own numbers, in batches of one kind (``UNWIND``),
+    and raise the counter past the last of them."""
+    for kind in q.LABEL:
+        batch = [{"seq": c.seq, "kind": c.kind, "entity_id": c.entity_id, "version": c.version,
+                  "action": c.action, "actor": c.actor, "at": c.at, "old": document_text(c.old),
+                  "new": document_text(c.new)} for c in changes if c.kind == kind]  # fmt: skip
+        if batch:
+            tx.run(q.RECORD_CHANGES[kind], changes=batch).consume()
+    if changes:
+        tx.run(q.RAISE_SEQ, seq=max(c.seq for c in changes)).consume()
 
 
 def single(result: neo4j.Result) -> Any:
