@@ -75,6 +75,28 @@ def _wait_ready(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {timeout}s")
 
 
+def _wait_for_index(base: str, points: list[tuple[float, float]], timeout: float = 600) -> float:
+    """Seconds until every worker matches through its match index (``/readyz`` says
+    ``ready`` 20 times in a row, each on a new connection), sending matches meanwhile so each
+    worker starts its build; at once for a directory too small for the index."""
+    started = time.monotonic()
+    body = json.dumps(body_for("1 need", points[0])).encode()
+    states: list[str] = []
+    while len(states) < 20 or len(set(states[-20:])) > 1 or states[-1] == "building":
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f"the match index was not ready within {timeout:.0f} s")
+        headers = {"Content-Type": "application/json"}
+        request = urllib.request.Request(  # noqa: S310 - our own server
+            base + "/api/v1/match", data=body, method="POST", headers=headers
+        )
+        urllib.request.urlopen(request, timeout=30).read()  # noqa: S310 - our own server
+        with urllib.request.urlopen(base + "/readyz", timeout=30) as answer:  # noqa: S310
+            states.append(json.loads(answer.read())["match_index"])
+        if states[-1] == "building":
+            time.sleep(0.5)
+    return round(time.monotonic() - started, 1)
+
+
 def _worker_rss_mb(master_pid: int) -> list[float]:
     import psutil
 
@@ -105,6 +127,7 @@ def run(
         wrk = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "5s"]
         warm = [*wrk, "-d3s", "-s", script.name, base]
         subprocess.run(warm, capture_output=True, check=True)  # noqa: S603
+        results["index_wait_s"] = _wait_for_index(base, points)
         for name, extra in (("match", ["-s", script.name]), ("livez", [])):
             url = base + ("/livez" if name == "livez" else "")
             out = subprocess.run(  # noqa: S603 - our own command line

@@ -237,3 +237,24 @@ def test_a_hotline_edited_by_another_worker_is_seen_at_the_next_match(config, st
         assert hotlines() == ["Ligne 122"]
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(
+    "minimum, before, after", [(10**9, "store", "store"), (0, "store", "ready")]
+)
+def test_readyz_says_how_this_worker_matches(backend, tmp_path, request, minimum, before, after):
+    from directory import create_app
+    from tests.conftest import store_config
+
+    config = {"TESTING": True, "MATCH_INDEX_MIN_SERVICES": minimum,
+              **store_config(backend, tmp_path, request)}  # fmt: skip
+    app = create_app(config)
+    try:
+        assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+        client = app.test_client()
+        assert client.get("/readyz").get_json() == {"status": "ok", "match_index": before}
+        body = {"needs": ["medical"], "location": {"lat": -1.67, "lon": 29.22}}
+        assert client.post("/api/v1/match", json=body).status_code == 200
+        assert client.get("/readyz").get_json() == {"status": "ok", "match_index": after}
+    finally:
+        app.extensions["njia_store"].close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
+from directory.search.index import index_for
 from directory.store import get_store
 from directory.web.auth import access
 
@@ -20,6 +21,9 @@ def livez() -> Response:
 @blp.get("/readyz")
 @access("public")
 def readyz() -> Response:
-    """The database answers within the store's timeout; else the store raises and we send 503."""
-    get_store().ping()
-    return jsonify(status="ok")
+    """The database answers within the store's timeout; else the store raises and we send 503.
+    ``match_index`` says how this worker matches (:attr:`MatchIndex.state`)."""
+    store = get_store()
+    store.ping()
+    index = index_for(store, current_app.config["MATCH_INDEX_MIN_SERVICES"])
+    return jsonify(status="ok", match_index=index.state)

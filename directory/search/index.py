@@ -162,12 +162,21 @@ class MatchIndex:
         with self._lock:
             mark = self.store.change_mark()  # first: a write during the build is seen next
             self._reset(self.store.counts()["service"])
+            self._shared.clear()
             for row in self.store.located_candidates():
                 self._add(row)
             self._plant()
             self._by_area.clear()
             self._mark = mark
             log.info("match index: %d rows", len(self._rows))
+
+    @property
+    def state(self) -> str:
+        """``ready`` (matches use the index), ``building`` or ``store`` (matches use the store
+        alone: a directory below ``min_services``, or not asked yet); nothing is started."""
+        if self._mark is not None:
+            return "ready"
+        return "building" if self._building else "store"
 
     def ready(self) -> bool:
         """Whether the index can answer now, fresh; starts indexing when it has not yet."""

@@ -33,8 +33,10 @@ WHERE s.id IN (SELECT value FROM json_each(?))
 ORDER BY s.id, l.id
 """
 CHANGES_SINCE = "SELECT seq, kind, entity_id FROM change WHERE seq > ? ORDER BY seq LIMIT ?"
-LAST_CHANGE = "SELECT coalesce(max(seq), 0) FROM change"
-IMPORTS = "SELECT value FROM meta WHERE key = 'imports'"
+MARK = """
+SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'imports'), 0),
+       coalesce((SELECT max(seq) FROM change), 0)
+"""
 COUNT_IMPORT = """
 INSERT INTO meta (key, value) VALUES ('imports', '1')
 ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
@@ -51,9 +53,8 @@ class SqliteFeed:
     def change_mark(self) -> tuple[int, int]:
         """(imports, last change); see the Store protocol."""
         with self._tx() as conn:
-            imports = conn.execute(IMPORTS).fetchone()
-            last = conn.execute(LAST_CHANGE).fetchone()[0]
-        return (int(imports[0]) if imports else 0), int(last)
+            imports, last = conn.execute(MARK).fetchone()
+        return int(imports), int(last)
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str]]:
         """Changes after ``seq``, oldest first; see the Store protocol."""
