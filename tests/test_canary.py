@@ -46,6 +46,7 @@ def _files(app, extra=()):
     return b"".join(p.read_bytes() for p in paths if p.exists())
 
 
+@pytest.mark.slow
 def test_markers_never_reach_logs_database_or_backups(
     app, client, tokens, app_store, log_text, tmp_path
 ):

@@ -251,6 +251,7 @@ def test_matrix_covers_every_api_route(app):
     assert missing == []
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -328,6 +329,7 @@ def _body_for(kind, org_id, loc_id, name):
     return {"name": name, "organization_id": org_id, "needs": ["legal"], "location_ids": [loc_id]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "neo4j"], indirect=False)
 def test_concurrent_read_modify_write_loses_nothing(client, tokens, app_store, backend):
     _, _, svc = goma_listing(client, tokens["admin"])
