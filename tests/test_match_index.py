@@ -17,6 +17,7 @@ from directory.store import open_store
 from matching.geo import distance_km
 from tests import factories as f
 from tests.conftest import bearer
+from tests.test_widening_search import _answer as full_search_answer
 
 ACTOR = "test"
 GENERATOR = Generator(600, seed=11)
@@ -38,14 +39,7 @@ def _built(store) -> MatchIndex:
 
 def _full(store, point, options, audience):
     """The reference: every service in range read at once, from the store (no index)."""
-    saved = engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH, engine.CONFIDENTIAL_BATCH
-    engine.FIRST_RADIUS_KM = engine.RADIUS_GROWTH = float("inf")
-    engine.CONFIDENTIAL_BATCH = 10**9
-    try:
-        return engine.run_match(store, point, options, audience)
-    finally:
-        (engine.FIRST_RADIUS_KM, engine.RADIUS_GROWTH,
-         engine.CONFIDENTIAL_BATCH) = saved  # fmt: skip
+    return full_search_answer(store, point, options, audience, full=True)
 
 
 def test_the_nearby_rows_hold_every_row_the_store_finds_within_the_radius(directory):

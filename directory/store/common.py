@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from directory.store.base import (
@@ -138,3 +138,46 @@ def area_row_order(name: str, service_id: str) -> tuple[str, str, str]:
     """The order of ``candidates_by_area`` rows: the matcher's order of point-less results
     (case-folded name, then name, then service id)."""
     return (name.casefold(), name, service_id)
+
+
+class LocatedRows:
+    """:meth:`~directory.store.base.Store.located_candidates` for both stores, a page of
+    services at a time; each store gives the three reads it is made of."""
+
+    PAGE = 2000
+    """Services read per query."""
+
+    def _service_page(self, after: str, limit: int) -> list[str]:
+        """The ids of the next ``limit`` services after ``after``, in order."""
+        raise NotImplementedError
+
+    def _selected_services(
+        self, service_ids: list[str], organization_ids: list[str], location_ids: list[str]
+    ) -> list[str]:
+        """The ids of the services among, of, or at those given (indexed reads)."""
+        raise NotImplementedError
+
+    def _rows_of(self, service_ids: list[str]) -> list[CandidateRow]:
+        """The located rows of those services (active, not remote, of active organizations)."""
+        raise NotImplementedError
+
+    def located_candidates(
+        self,
+        service_ids: Iterable[str] | None = None,
+        organization_ids: Iterable[str] | None = None,
+        location_ids: Iterable[str] | None = None,
+    ) -> Iterator[CandidateRow]:
+        """Rows of active located services; see the Store protocol."""
+        if service_ids is None and organization_ids is None and location_ids is None:
+            after = ""
+            while page := self._service_page(after, self.PAGE):
+                yield from self._rows_of(page)
+                after = page[-1]
+            return
+        chosen = sorted(set(service_ids or ()))
+        if organization_ids is not None or location_ids is not None:
+            chosen = sorted(set(self._selected_services(
+                chosen, sorted(set(organization_ids or ())), sorted(set(location_ids or ()))
+            )))  # fmt: skip
+        for start in range(0, len(chosen), self.PAGE):
+            yield from self._rows_of(chosen[start : start + self.PAGE])

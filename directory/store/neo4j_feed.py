@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import neo4j
 
 from directory.store import neo4j_rows
 from directory.store.base import CandidateRow
-from directory.store.common import located_rows
+from directory.store.common import LocatedRows, located_rows
 
-PAGE = 2000
-"""Services read per query when all are asked for."""
 SERVICE_PAGE = "MATCH (s:Service) WHERE s.id > $after RETURN s.id ORDER BY s.id LIMIT $limit"
 SELECTED_SERVICES = """
 CALL () {
@@ -44,7 +42,7 @@ RETURN coalesce(i.value, 0), coalesce(c.value, 0)
 COUNT_IMPORT = "MERGE (m:NjiaMeta {key: 'imports'}) SET m.value = coalesce(m.value, 0) + 1"
 
 
-class Neo4jFeed:
+class Neo4jFeed(LocatedRows):
     """:meth:`~directory.store.base.Store.change_mark`,
     :meth:`~directory.store.base.Store.changes_since` and
     :meth:`~directory.store.base.Store.located_candidates` for :class:`Neo4jStore`."""
@@ -69,43 +67,22 @@ class Neo4jFeed:
 
         return self._run(False, work)  # type: ignore[no-any-return]
 
-    def located_candidates(
-        self,
-        service_ids: Iterable[str] | None = None,
-        organization_ids: Iterable[str] | None = None,
-        location_ids: Iterable[str] | None = None,
-    ) -> Iterator[CandidateRow]:
-        """Rows of active located services; see the Store protocol."""
-        if service_ids is None and organization_ids is None and location_ids is None:
-            yield from self._all_located()
-            return
-        if organization_ids is None and location_ids is None:  # the ids are the services'
-            given = sorted(set(service_ids or ()))
-            for start in range(0, len(given), PAGE):
-                yield from self._rows_of(given[start : start + PAGE])
-            return
-        selection = {
-            "services": sorted(set(service_ids or ())),
-            "organizations": sorted(set(organization_ids or ())),
-            "locations": sorted(set(location_ids or ())),
-        }
+    def _service_page(self, after: str, limit: int) -> list[str]:
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            return [r[0] for r in tx.run(SERVICE_PAGE, after=after, limit=limit).values()]
 
-        def chosen(tx: neo4j.ManagedTransaction) -> list[str]:
-            return sorted(r[0] for r in tx.run(SELECTED_SERVICES, selection).values())
+        return self._run(False, work)  # type: ignore[no-any-return]
 
-        ids: list[str] = self._run(False, chosen)
-        for start in range(0, len(ids), PAGE):
-            yield from self._rows_of(ids[start : start + PAGE])
+    def _selected_services(
+        self, service_ids: list[str], organization_ids: list[str], location_ids: list[str]
+    ) -> list[str]:
+        selection = {"services": service_ids, "organizations": organization_ids,
+                     "locations": location_ids}  # fmt: skip
 
-    def _all_located(self) -> Iterator[CandidateRow]:
-        after = ""
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            return [r[0] for r in tx.run(SELECTED_SERVICES, selection).values()]
 
-        def page(tx: neo4j.ManagedTransaction, after: str) -> list[str]:
-            return [r[0] for r in tx.run(SERVICE_PAGE, after=after, limit=PAGE).values()]
-
-        while ids := self._run(False, page, after):
-            yield from self._rows_of(ids)
-            after = ids[-1]
+        return self._run(False, work)  # type: ignore[no-any-return]
 
     def _rows_of(self, service_ids: list[str]) -> list[CandidateRow]:
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:

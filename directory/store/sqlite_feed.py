@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from directory.store import sqlite_rows
 from directory.store.base import CandidateRow
-from directory.store.common import located_rows
+from directory.store.common import LocatedRows, located_rows
 
-PAGE = 2000
-"""Services read per query when all are asked for."""
 SERVICE_PAGE = "SELECT id FROM service WHERE id > ? ORDER BY id LIMIT ?"
 SELECTED_SERVICES = """
 SELECT id FROM service WHERE id IN (SELECT value FROM json_each(:services))
@@ -43,7 +41,7 @@ ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
 """
 
 
-class SqliteFeed:
+class SqliteFeed(LocatedRows):
     """:meth:`~directory.store.base.Store.change_mark`,
     :meth:`~directory.store.base.Store.changes_since` and
     :meth:`~directory.store.base.Store.located_candidates` for :class:`SqliteStore`."""
@@ -61,40 +59,17 @@ class SqliteFeed:
         with self._tx() as conn:
             return [(r[0], r[1], r[2]) for r in conn.execute(CHANGES_SINCE, (seq, limit))]
 
-    def located_candidates(
-        self,
-        service_ids: Iterable[str] | None = None,
-        organization_ids: Iterable[str] | None = None,
-        location_ids: Iterable[str] | None = None,
-    ) -> Iterator[CandidateRow]:
-        """Rows of active located services; see the Store protocol."""
-        if service_ids is None and organization_ids is None and location_ids is None:
-            yield from self._all_located()
-            return
-        if organization_ids is None and location_ids is None:  # the ids are the services'
-            chosen = sorted(set(service_ids or ()))
-            for start in range(0, len(chosen), PAGE):
-                yield from self._rows_of(chosen[start : start + PAGE])
-            return
-        selection = {
-            "services": json.dumps(sorted(set(service_ids or ()))),
-            "organizations": json.dumps(sorted(set(organization_ids or ()))),
-            "locations": json.dumps(sorted(set(location_ids or ()))),
-        }
+    def _service_page(self, after: str, limit: int) -> list[str]:
         with self._tx() as conn:
-            chosen = sorted(r[0] for r in conn.execute(SELECTED_SERVICES, selection))
-        for start in range(0, len(chosen), PAGE):
-            yield from self._rows_of(chosen[start : start + PAGE])
+            return [r[0] for r in conn.execute(SERVICE_PAGE, (after, limit))]
 
-    def _all_located(self) -> Iterator[CandidateRow]:
-        after = ""
-        while True:
-            with self._tx() as conn:
-                page = [r[0] for r in conn.execute(SERVICE_PAGE, (after, PAGE))]
-            if not page:
-                return
-            yield from self._rows_of(page)
-            after = page[-1]
+    def _selected_services(
+        self, service_ids: list[str], organization_ids: list[str], location_ids: list[str]
+    ) -> list[str]:
+        selection = {"services": json.dumps(service_ids), "locations": json.dumps(location_ids),
+                     "organizations": json.dumps(organization_ids)}  # fmt: skip
+        with self._tx() as conn:
+            return [r[0] for r in conn.execute(SELECTED_SERVICES, selection)]
 
     def _rows_of(self, service_ids: list[str]) -> list[CandidateRow]:
         with self._tx() as conn:
