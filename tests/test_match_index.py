@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -252,3 +253,24 @@ def test_readyz_says_how_this_worker_matches(backend, tmp_path, request, minimum
         assert client.get("/readyz").get_json() == {"status": "ok", "match_index": after}
     finally:
         app.extensions["njia_store"].close()
+
+
+def test_a_directory_matched_by_the_store_never_loads_scipy(tmp_path):
+    """scipy's k-d tree (about 40 MB a worker) is loaded by the first index build only
+    (numpy may be: openpyxl loads it when it is installed)."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from directory import create_app
+app = create_app({{"DATABASE": {str(tmp_path / "n.sqlite3")!r}, "TESTING": True}})
+app.test_cli_runner().invoke(args=["init-db"])
+body = {{"needs": ["medical"], "location": {{"lat": -1.67, "lon": 29.22}}}}
+assert app.test_client().post("/api/v1/match", json=body).status_code == 200
+print("scipy" in sys.modules)
+"""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=root)  # fmt: skip
+    assert done.stdout.split() == ["False"]

@@ -33,15 +33,16 @@ import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
-
-import numpy as np
-from scipy.spatial import cKDTree
+from typing import TYPE_CHECKING, Any
 
 import matching
 from directory.core.taxonomy import get_taxonomy
 from directory.search.candidates import to_candidate
 from directory.store.base import CandidateRow, Store
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.spatial import cKDTree
 
 log = logging.getLogger(__name__)
 EARTH_KM = 6371.0088
@@ -110,16 +111,22 @@ class MatchIndex:
         self._by_area: dict[tuple[frozenset[str], ...], list[CandidateRow]] = {}
         self._mark: tuple[int, int] | None = None
         self._building = False
-        self._reset(0)
+        self._rows: list[NearRow | None] = []
+        self._in_tree = 0
+        self._tree: cKDTree | None = None
+        # scipy (about 40 MB) is loaded by the first build only: a directory matched
+        # by the store alone never loads it.
 
     # -- state ------------------------------------------------------------------------------
 
     def _reset(self, capacity: int) -> None:
-        self._rows: list[NearRow | None] = []
+        import numpy as np
+
+        self._rows = []
         self._xyz = np.zeros((max(capacity, 16), 3))
         self._needs = np.zeros(max(capacity, 16), dtype=np.uint32)
         self._tiers = np.zeros(max(capacity, 16), dtype=np.uint8)
-        self._tree: cKDTree | None = None
+        self._tree = None
         self._in_tree = 0
         self._by: dict[str, dict[str, list[int]]] = {"service": {}, "organization": {}}
         self._by["location"] = {}
@@ -128,6 +135,8 @@ class MatchIndex:
         c = to_candidate(row, NO_TZ, self._share)
         if c.lat is None or c.lon is None or c.location_id is None:
             return
+        import numpy as np
+
         n = len(self._rows)
         if n == len(self._needs):
             self._xyz = np.resize(self._xyz, (2 * n, 3))
@@ -152,6 +161,8 @@ class MatchIndex:
 
     def _plant(self) -> None:
         """Build the k-d tree over every row so far."""
+        from scipy.spatial import cKDTree
+
         self._in_tree = len(self._rows)
         self._tree = cKDTree(self._xyz[: self._in_tree]) if self._in_tree else None
 
@@ -280,6 +291,8 @@ class MatchIndex:
         """The rows :meth:`~directory.store.base.Store.candidates_near` promises, from memory:
         every row within ``radius_km`` (by a margin), none the same call with ``exclude_km``
         returns, ordered by service then location id."""
+        import numpy as np
+
         with self._lock:
             point = np.array(unit_vector(lat, lon))
             reach = chord(radius_km)
@@ -314,6 +327,8 @@ class MatchIndex:
 
     def _within(self, point: np.ndarray, reach: float) -> np.ndarray:
         """Row numbers within ``reach`` of ``point`` (a little more, never less)."""
+        import numpy as np
+
         parts = []
         if self._tree is not None:
             hits = self._tree.query_ball_point(point, reach * (1 + 1e-9) + 1e-12)
