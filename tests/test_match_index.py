@@ -274,3 +274,20 @@ print("scipy" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, cwd=root)  # fmt: skip
     assert done.stdout.split() == ["False"]
+
+
+def test_a_large_directory_is_indexed_in_the_background_while_the_store_answers(store, monkeypatch):
+    import time
+
+    from directory.search import index as index_module
+
+    _goma(store)
+    monkeypatch.setattr(index_module, "SYNC_BUILD_MAX", 0)  # every directory counts as large
+    index = MatchIndex(store, min_services=0)
+    assert index.ready() is False and index.state in ("building", "ready")
+    assert _names(store, index) == ["Clinique"]  # answered by the store meanwhile
+    deadline = time.monotonic() + 30
+    while index.state != "ready" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert index.ready() is True
+    assert _names(store, index) == ["Clinique"]

@@ -168,18 +168,23 @@ class MatchIndex:
 
     # -- building and keeping fresh -------------------------------------------------------
 
+    _STATE = ("_rows", "_xyz", "_needs", "_tiers", "_tree", "_in_tree", "_by", "_shared")
+
     def build(self) -> None:
-        """Index the whole directory now (replacing what was indexed)."""
+        """Index the whole directory now and start using it. The rows are read without the
+        lock, so matches meanwhile go on (answered by the store, or by the previous index)."""
+        fresh = MatchIndex(self.store, self.min_services)
+        mark = self.store.change_mark()  # first: a write during the build is seen next
+        fresh._reset(self.store.counts()["service"])
+        for row in self.store.located_candidates():
+            fresh._add(row)
+        fresh._plant()
         with self._lock:
-            mark = self.store.change_mark()  # first: a write during the build is seen next
-            self._reset(self.store.counts()["service"])
-            self._shared.clear()
-            for row in self.store.located_candidates():
-                self._add(row)
-            self._plant()
+            for name in self._STATE:
+                setattr(self, name, getattr(fresh, name))
             self._by_area.clear()
             self._mark = mark
-            log.info("match index: %d rows", len(self._rows))
+        log.info("match index: %d rows", len(fresh._rows))
 
     @property
     def state(self) -> str:
@@ -190,23 +195,29 @@ class MatchIndex:
         return "building" if self._building else "store"
 
     def ready(self) -> bool:
-        """Whether the index can answer now, fresh; starts indexing when it has not yet."""
+        """Whether the index can answer now, fresh; starts indexing when it has not yet (in
+        the background for a large directory: the store answers until it is built)."""
+        if self._mark is None and not self._start():
+            return False
+        return self.refresh()
+
+    def _start(self) -> bool:
+        """Build now (a small directory) and say True, or start a background build (a large
+        one) or wait for more services, and say False."""
         with self._lock:
-            if self._mark is None:
-                now = time.monotonic()
-                if self._building or now < self._next_count:
-                    return False
-                services = self.store.counts()["service"]
-                if services < self.min_services:
-                    self._next_count = now + RECOUNT_SECONDS
-                    return False
-                if services > SYNC_BUILD_MAX:
-                    self._building = True
-                    threading.Thread(target=self._build_in_background, daemon=True).start()
-                    return False
-                self.build()
-            self.refresh()
-            return True
+            now = time.monotonic()
+            if self._building or now < self._next_count:
+                return False
+            services = self.store.counts()["service"]
+            if services < self.min_services:
+                self._next_count = now + RECOUNT_SECONDS
+                return False
+            if services > SYNC_BUILD_MAX:
+                self._building = True
+                threading.Thread(target=self._build_in_background, daemon=True).start()
+                return False
+        self.build()
+        return True
 
     def _build_in_background(self) -> None:
         try:
@@ -217,33 +228,44 @@ class MatchIndex:
             with self._lock:
                 self._building = False
 
-    def refresh(self) -> None:
-        """Apply the store's changes since the last refresh (or rebuild after an import)."""
+    def _rebuild(self) -> bool:
+        """After an import or a long run of changes: stop using the index and build it again
+        (now for a small directory, else in the background); whether it is usable now."""
+        with self._lock:
+            self._mark = None
+            self._next_count = 0.0
+        return self._start()
+
+    def refresh(self) -> bool:
+        """Apply the store's changes since the last refresh; whether the index is usable
+        (False while an import or a long run of changes makes it rebuild in the background)."""
         with self._lock:
             mark = self.store.change_mark()
+            if self._mark is None:
+                return False
             if mark == self._mark:
-                return
-            if self._mark is None or mark[0] != self._mark[0]:
-                self.build()
-                return
-            seq = self._mark[1]
-            changed: dict[str, set[str]] = {"service": set(), "organization": set(),
-                                            "location": set()}  # fmt: skip
-            count = 0
-            while count <= MAX_CHANGES:
-                page = self.store.changes_since(seq, CHANGES_PAGE)
-                for _, kind, ident in page:
-                    changed[kind].add(ident)
-                seq = page[-1][0] if page else seq
-                count += len(page)
-                if len(page) < CHANGES_PAGE:
-                    break
-            if count > MAX_CHANGES:
-                self.build()
-                return
-            self._apply(changed)
-            self._by_area.clear()
-            self._mark = (mark[0], seq)
+                return True
+            rebuild = mark[0] != self._mark[0]
+            if not rebuild:
+                seq = self._mark[1]
+                changed: dict[str, set[str]] = {"service": set(), "organization": set(),
+                                                "location": set()}  # fmt: skip
+                count = 0
+                while count <= MAX_CHANGES:
+                    page = self.store.changes_since(seq, CHANGES_PAGE)
+                    for _, kind, ident in page:
+                        changed[kind].add(ident)
+                    seq = page[-1][0] if page else seq
+                    count += len(page)
+                    if len(page) < CHANGES_PAGE:
+                        break
+                rebuild = count > MAX_CHANGES
+            if not rebuild:
+                self._apply(changed)
+                self._by_area.clear()
+                self._mark = (mark[0], seq)
+                return True
+        return self._rebuild()
 
     def _apply(self, changed: dict[str, set[str]]) -> None:
         """Read again the rows of every service changed, of a changed organization or at a
