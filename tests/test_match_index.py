@@ -56,7 +56,8 @@ def test_the_nearby_rows_hold_every_row_the_store_finds_within_the_radius(direct
             lat, lon, r.location["latitude"], r.location["longitude"]) <= radius}  # fmt: skip
         found = index.candidates_near(lat, lon, radius, needs, tiers)
         assert within <= {r.key for r in found}
-        assert {r.key for r in found} <= {r.key for r in stored} | within  # never another row
+        wider = directory.candidates_near(lat, lon, radius * 1.02, needs, tiers)  # the margin
+        assert {r.key for r in found} <= {r.key for r in wider}  # never another row
         rings = index.candidates_near(lat, lon, radius / 3, needs, tiers) + index.candidates_near(
             lat, lon, radius, needs, tiers, exclude_km=radius / 3)  # fmt: skip
         assert sorted(r.key for r in rings) == sorted(r.key for r in found)  # each row once
@@ -291,3 +292,66 @@ def test_a_large_directory_is_indexed_in_the_background_while_the_store_answers(
         time.sleep(0.05)
     assert index.ready() is True
     assert _names(store, index) == ["Clinique"]
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_after_any_run_of_writes_the_index_holds_what_the_store_holds(store, monkeypatch, compact):
+    """Random creations, edits, moves, deactivations and reactivations by another worker;
+    after each, the index's rows are the store's (compacting after every change, or not)."""
+    from directory.search import index as index_module
+
+    if compact:
+        monkeypatch.setattr(index_module, "COMPACT_MIN", 0)
+        monkeypatch.setattr(index_module, "REBUILD_SHARE", 0.0)
+    rng = random.Random(7)
+    orgs = [store.create("organization", f.organization(name=f"O{i}"), ACTOR) for i in range(3)]
+    places = {o["id"]: [] for o in orgs}
+    services = []
+    index = _built(store)
+
+    def random_point():  # type: ignore[no-untyped-def]
+        return {"latitude": -1.68 + rng.uniform(-0.3, 0.3),
+                "longitude": 29.22 + rng.uniform(-0.3, 0.3)}  # fmt: skip
+
+    for step in range(40):
+        org = rng.choice(orgs)
+        action = rng.choice(["place", "service", "edit", "move", "status", "org"])
+        if action == "place" or not places[org["id"]]:
+            loc = f.location(org["id"], name=f"L{step}", **random_point(),
+                             confidentiality=rng.choice(["public", "restricted"]))  # fmt: skip
+            places[org["id"]].append(store.create("location", loc, ACTOR))
+        elif action == "service" or not services:
+            where = rng.sample(places[org["id"]], k=min(2, len(places[org["id"]])))
+            needs = rng.sample(["medical", "psychosocial", "legal"], k=rng.randint(1, 2))
+            doc = f.service(org["id"], [p["id"] for p in where], name=f"S{step}", needs=needs)
+            services.append(store.create("service", doc, ACTOR))
+        elif action == "edit":
+            svc = rng.choice(services)
+            svc = store.get("service", svc["id"])
+            store.update("service", svc["id"], {**svc, "needs": ["legal"]}, svc["version"], ACTOR)
+        elif action == "move":
+            org_places = [p for ps in places.values() for p in ps]
+            loc = store.get("location", rng.choice(org_places)["id"])
+            store.update("location", loc["id"], {**loc, **random_point()}, loc["version"], ACTOR)
+        elif action == "status":
+            svc = store.get("service", rng.choice(services)["id"])
+            status = "inactive" if svc["status"] == "active" else "active"
+            store.update("service", svc["id"], {**svc, "status": status}, svc["version"], ACTOR)
+        else:
+            current = store.get("organization", org["id"])
+            status = "inactive" if current["status"] == "active" else "active"
+            store.update("organization", org["id"], {**current, "status": status},
+                         current["version"], ACTOR)  # fmt: skip
+        assert index.ready()
+        assert len(index) == len(list(store.located_candidates()))
+        tiers = frozenset({"public", "restricted"})
+        for radius in (5.0, 50.0):
+            near = {r.key for r in index.candidates_near(-1.68, 29.22, radius, ["medical",
+                    "psychosocial", "legal"], tiers)}  # fmt: skip
+            stored = store.candidates_near(-1.68, 29.22, radius, ["medical", "psychosocial",
+                                           "legal"], tiers)  # fmt: skip
+            within = {r.key for r in stored if distance_km(-1.68, 29.22, r.location["latitude"],
+                      r.location["longitude"]) <= radius}  # fmt: skip
+            wider = store.candidates_near(-1.68, 29.22, radius * 1.02, ["medical",
+                                          "psychosocial", "legal"], tiers)  # fmt: skip
+            assert within <= near <= {r.key for r in wider}, (step, action)

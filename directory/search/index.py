@@ -62,7 +62,9 @@ AREA_ANSWERS = 1024
 """Answers of the store's search by area kept until the next change (they are few: one per
 province and set of needs)."""
 REBUILD_SHARE = 0.02
-"""Rows added since the tree was built, as a share of all rows, that make it rebuild."""
+COMPACT_MIN = 1000
+"""Rows added since the tree was built (at least ``COMPACT_MIN``, and at least
+``REBUILD_SHARE`` of all rows) that make it compact and plant a new tree."""
 NO_TZ = ""
 
 
@@ -281,7 +283,7 @@ class MatchIndex:
             self._remove("service", service_id)
         for row in fetched:
             self._add(row)
-        if len(self._rows) - self._in_tree > max(1000, REBUILD_SHARE * len(self._rows)):
+        if len(self._rows) - self._in_tree > max(COMPACT_MIN, REBUILD_SHARE * len(self._rows)):
             self._compact()
 
     def _compact(self) -> None:
