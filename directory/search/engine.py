@@ -121,7 +121,7 @@ def _with_documents(
     if not near <= fetched.keys():
         return None
     kept = [row for row in rows if isinstance(row, CandidateRow)]
-    return kept + [fetched[key] for key in sorted(near, key=str)]
+    return kept + [fetched[key] for key in near]
 
 
 def _shown_keys(result: matching.MatchResult) -> set[tuple[str, str | None]]:

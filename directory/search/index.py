@@ -13,7 +13,7 @@ The store's search by area (remote services and safe shelters, by the areas they
 asked once per question between two changes of the directory.
 
 Fresh: before each match the index compares the store's change mark
-(:meth:`~directory.store.base.Store.change_mark`, two indexed reads) with its own and applies
+(:meth:`~directory.store.base.Store.change_mark`, one statement) with its own and applies
 the changes since (the rows of each changed service, organization or location read again), so
 every worker sees a committed write at its next match. An import, or a long run of changes,
 rebuilds it. Rows added since the tree was built are searched by a scan until a rebuild.
@@ -130,8 +130,8 @@ class MatchIndex:
         self._tiers = np.zeros(max(capacity, 16), dtype=np.uint8)
         self._tree = None
         self._in_tree = 0
-        self._by: dict[str, dict[str, list[int]]] = {"service": {}, "organization": {}}
-        self._by["location"] = {}
+        self._by: dict[str, dict[str, list[int]]] = {"service": {}, "organization": {},
+                                                     "location": {}}  # fmt: skip
 
     def _add(self, row: CandidateRow) -> None:
         c = to_candidate(row, NO_TZ, self._share)
@@ -147,9 +147,14 @@ class MatchIndex:
         self._xyz[n] = unit_vector(c.lat, c.lon)
         self._needs[n] = sum(self._need_bit.get(need, 0) for need in c.needs)
         self._tiers[n] = TIERS.get(c.confidentiality, 0)
-        self._rows.append(NearRow((c.service_id, c.location_id), c))
-        for kind, ident in (("service", c.service_id), ("organization", c.organization_id),
-                            ("location", c.location_id)):  # fmt: skip
+        self._register(n, NearRow((c.service_id, c.location_id), c))
+
+    def _register(self, n: int, row: NearRow) -> None:
+        """Row ``n`` is ``row``, found by its service, organization and location."""
+        self._rows.append(row)
+        service_id, location_id = row.key
+        for kind, ident in (("service", service_id), ("location", location_id),
+                            ("organization", row.candidate.organization_id)):  # fmt: skip
             self._by[kind].setdefault(ident, []).append(n)
 
     def _share(self, value: Any) -> Any:
@@ -242,9 +247,9 @@ class MatchIndex:
         """Apply the store's changes since the last refresh; whether the index is usable
         (False while an import or a long run of changes makes it rebuild in the background)."""
         with self._lock:
-            mark = self.store.change_mark()
             if self._mark is None:
                 return False
+            mark = self.store.change_mark()
             if mark == self._mark:
                 return True
             rebuild = mark[0] != self._mark[0]
@@ -294,11 +299,7 @@ class MatchIndex:
         self._reset(len(kept))
         for new, (old, row) in enumerate(zip(alive, kept, strict=True)):
             self._xyz[new], self._needs[new], self._tiers[new] = xyz[old], needs[old], tiers[old]
-            self._rows.append(row)
-            c = row.candidate
-            for kind, ident in (("service", c.service_id), ("organization", c.organization_id),
-                                ("location", c.location_id or "")):  # fmt: skip
-                self._by[kind].setdefault(ident, []).append(new)
+            self._register(new, row)
         self._plant()
 
     # -- the nearby search ------------------------------------------------------------------
