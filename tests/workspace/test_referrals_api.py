@@ -106,11 +106,12 @@ def test_retries_create_exactly_one_referral(client, world, app_store, backend):
         assert response.status_code == 201, response.get_data()
         results.append(response.get_data())
 
-    threads = [threading.Thread(target=retry) for _ in range(10)]
+    threads = [threading.Thread(target=retry, daemon=True) for _ in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a retrying client hung"
     assert len(results) == 10 and len(set(results)) == 1
     assert len(app_store.find_records("referral")) == 2
     other = _post(client, caseworker, body, key="another")
