@@ -13,6 +13,7 @@ from directory import config, store
 from directory.core.schemas import ErrorEnvelopeSchema
 from directory.web import bodies, errors, i18n, limits, logs, security, sessions
 from directory.web.auth import declare_access, enforce_route_access
+from directory.web.json import OrjsonProvider
 
 
 class NjiaApi(Api):
@@ -36,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``NJIA_*`` env, then
     ``test_config``. Nothing touches the database until the first request needs it."""
     app = Flask("directory", instance_relative_config=True)  # the package: its templates, static
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French text, fewer bytes
+    app.json = OrjsonProvider(app)  # French text as UTF-8, keys sorted, written by orjson
     app.config.from_mapping(config.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("NJIA")

@@ -143,8 +143,27 @@ def test_a_service_gone_between_the_index_and_its_documents_is_asked_again(store
     search = engine._Search(store, index, point, request, frozenset({"public"}))
     rows, result = search.widening()
     store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
-    assert engine._with_documents(store, rows, result) is None  # so run_match asks the store
+    mark, shown = engine._with_documents(store, rows, result)
+    assert shown is None and mark != index.mark  # so run_match searches again
     assert _names(store, index) == []
+
+
+def test_an_edit_committed_between_the_search_and_its_documents_is_in_the_answer(store):
+    """The index searched as of its mark; the results' documents come with a newer mark, so the
+    index catches up and the match runs again on the edited row."""
+    org, loc, svc = _goma(store)
+    index = _built(store)
+    counting = _CountingStore(store)
+    edits = iter([{**svc, "name": "Clinique B", "needs": ["legal"]}])
+
+    def edit_first(service_ids):  # type: ignore[no-untyped-def]
+        for doc in edits:  # the first read only: another worker commits an edit just before
+            store.update("service", svc["id"], doc, 1, ACTOR)
+        return store.marked_candidates(service_ids)
+
+    counting.marked_candidates = edit_first  # type: ignore[method-assign]
+    assert _names(counting, index) == []  # no longer medical: not the stale "Clinique"
+    assert _names(counting, index, needs=("legal",)) == ["Clinique B"]
 
 
 def test_the_api_answers_the_same_with_and_without_the_index(backend, tmp_path, request):
@@ -210,6 +229,41 @@ def test_two_gunicorn_workers_see_an_edit_at_their_next_match(backend, tmp_path,
         )  # fmt: skip
         assert edit.status == 200, edit.text
         assert {tuple(names(b)) for b in browsers} == {("Clinique du lac",)}
+
+
+class _CountingStore:
+    """A store that counts the calls of each of its methods (the reads a match makes)."""
+
+    def __init__(self, store) -> None:  # type: ignore[no-untyped-def]
+        self.store, self.calls = store, []
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        found = getattr(self.store, name)
+        if not callable(found):
+            return found
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.calls.append(name)
+            return found(*args, **kwargs)
+
+        return counted
+
+
+def test_a_match_through_the_index_reads_the_store_once(config, store):
+    """Between two changes a match reads only the results it shows, with the change mark:
+    one statement (one round trip on Neo4j); after a change, the feed too."""
+    org, loc, svc = _goma(store)
+    counting = _CountingStore(store)
+    index = _built(store)
+    index.store = counting  # type: ignore[assignment]
+    assert _names(counting, index) == ["Clinique"]  # the first asks for the hotlines by area
+    counting.calls.clear()
+    assert _names(counting, index) == ["Clinique"]
+    assert counting.calls == ["marked_candidates"]
+    counting.calls.clear()
+    store.update("service", svc["id"], {**svc, "name": "Clinique B"}, 1, ACTOR)
+    assert _names(counting, index) == ["Clinique B"]
+    assert counting.calls[0] == "marked_candidates" and "changes_since" in counting.calls
 
 
 def test_a_hotline_edited_by_another_worker_is_seen_at_the_next_match(config, store):
@@ -342,7 +396,7 @@ def test_after_any_run_of_writes_the_index_holds_what_the_store_holds(store, mon
             status = "inactive" if current["status"] == "active" else "active"
             store.update("organization", org["id"], {**current, "status": status},
                          current["version"], ACTOR)  # fmt: skip
-        assert index.ready()
+        assert index.ready() and index.refresh()
         assert len(index) == len(list(store.located_candidates()))
         tiers = frozenset({"public", "restricted"})
         for radius in (5.0, 50.0):

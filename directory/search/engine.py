@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 WIDER_RADIUS_KM = 1000.0
 FIRST_RADIUS_KM = 2.0
 """The first radius of the widening candidate search (see :class:`_Search`)."""
+FRESH_ATTEMPTS = 3
+"""Matches through the index before the store alone answers, when the directory changes
+between each search and the read of its results."""
 RADIUS_GROWTH = 4.0
 """How much the radius grows when a need has fewer than ``limit`` results so far."""
 CONDITIONAL_BONUSES = {
@@ -94,34 +97,64 @@ def run_match(
     tiers = frozenset({"public", "restricted"} if audience == "staff" else {"public"})
     if sees_confidential and audience == "staff":
         tiers |= {"confidential"}
-    nearby: Store | MatchIndex = index if index is not None and index.ready() else store
-    search = _Search(store, nearby, point, request, tiers)
+    if index is not None:
+        found = _through_index(store, index, point, request, tiers)
+        if found is not None:
+            return MatchJson(found[0], audience).result(found[1])
+    rows, result = _search(_Search(store, store, point, request, tiers), request)
+    return MatchJson([r for r in rows if isinstance(r, CandidateRow)], audience).result(result)
+
+
+def _through_index(
+    store: Store,
+    index: MatchIndex,
+    point: Point,
+    request: matching.MatchRequest,
+    tiers: frozenset[str],
+) -> tuple[list[CandidateRow], matching.MatchResult] | None:
+    """The rows and answer of a search through ``index``, fresh: the results' documents are
+    read with the store's change mark, and when the directory changed since the index's mark
+    the index catches up and searches again. None when the index is not built yet, or the
+    directory changed between each of ``FRESH_ATTEMPTS`` searches and its read."""
+    for _attempt in range(FRESH_ATTEMPTS):
+        if not index.ready():
+            return None
+        seen = index.mark
+        rows, result = _search(_Search(store, index, point, request, tiers), request)
+        mark, shown = _with_documents(store, rows, result)
+        if shown is not None and mark == seen == index.mark:
+            return shown, result
+        index.refresh()
+    return None
+
+
+def _search(
+    search: _Search, request: matching.MatchRequest
+) -> tuple[list[Row], matching.MatchResult]:
+    """The rows read and the matcher's answer: within ``max_distance_km``, then beyond it for
+    the needs with nothing there."""
     rows, result = search.widening()
     unmet = [n.need for n in result.needs if not _gives_now(n)]
     if unmet and request.max_distance_km < WIDER_RADIUS_KM:
         rows, result = search.beyond(rows, unmet)
     log.info("match: %d needs, %d candidates", len(request.needs), len(rows))
-    shown = _with_documents(store, rows, result)
-    if shown is None:  # a service shown changed since the index was refreshed: ask again
-        return run_match(store, point, options, audience, sees_confidential)
-    return MatchJson(shown, audience).result(result)
+    return rows, result
 
 
 def _with_documents(
     store: Store, rows: list[Row], result: matching.MatchResult
-) -> list[CandidateRow] | None:
-    """``rows`` for the answer: the store's rows as they are, and for the services the answer
-    shows from the index, their rows read from the store (None if one is gone since)."""
+) -> tuple[tuple[int, int], list[CandidateRow] | None]:
+    """The store's change mark, and ``rows`` for the answer: the store's rows as they are, and
+    for the services the answer shows from the index, their rows read from the store with the
+    mark (None if one is gone)."""
     shown = _shown_keys(result)
     near = {row.key for row in rows if isinstance(row, NearRow) and row.key in shown}
-    fetched = {}
-    if near:
-        read = store.located_candidates(service_ids={service_id for service_id, _ in near})
-        fetched = {row.key: row for row in read}
+    mark, read = store.marked_candidates({service_id for service_id, _ in near})
+    fetched = {row.key: row for row in read}
     if not near <= fetched.keys():
-        return None
+        return mark, None
     kept = [row for row in rows if isinstance(row, CandidateRow)]
-    return kept + [fetched[key] for key in near]
+    return mark, kept + [fetched[key] for key in near]
 
 
 def _shown_keys(result: matching.MatchResult) -> set[tuple[str, str | None]]:

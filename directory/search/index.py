@@ -12,11 +12,14 @@ The documents of the results a match shows are read from the store afterwards, b
 The store's search by area (remote services and safe shelters, by the areas they cover) is
 asked once per question between two changes of the directory.
 
-Fresh: before each match the index compares the store's change mark
-(:meth:`~directory.store.base.Store.change_mark`, one statement) with its own and applies
-the changes since (the rows of each changed service, organization or location read again), so
-every worker sees a committed write at its next match. An import, or a long run of changes,
-rebuilds it. Rows added since the tree was built are searched by a scan until a rebuild.
+Fresh: a match searches the index as of its :attr:`~MatchIndex.mark`, then reads the
+documents of the results it shows together with the store's change mark
+(:meth:`~directory.store.base.Store.marked_candidates`, one statement). When the marks differ,
+:meth:`~MatchIndex.refresh` applies the changes since (the rows of each changed service,
+organization or location read again) and the match runs again, so every worker sees a
+committed write at its next match for one store read per match. An import, or a long run of
+changes, rebuilds it. Rows added since the tree was built are searched by a scan until a
+rebuild.
 
 A directory of fewer than ``min_services`` services (``NJIA_MATCH_INDEX_MIN_SERVICES``, 20,000
 by default) is matched by the store alone: its spatial query is then fast enough, and memory is
@@ -202,11 +205,15 @@ class MatchIndex:
         return "building" if self._building else "store"
 
     def ready(self) -> bool:
-        """Whether the index can answer now, fresh; starts indexing when it has not yet (in
-        the background for a large directory: the store answers until it is built)."""
-        if self._mark is None and not self._start():
-            return False
-        return self.refresh()
+        """Whether the index is built and can answer (as of :attr:`mark`, perhaps behind the
+        store: see :meth:`refresh`); starts indexing when it has not yet (in the background for
+        a large directory: the store answers until it is built)."""
+        return self._mark is not None or self._start()
+
+    @property
+    def mark(self) -> tuple[int, int] | None:
+        """The store's change mark the index holds the rows of (None while not usable)."""
+        return self._mark
 
     def _start(self) -> bool:
         """Build now (a small directory) and say True, or start a background build (a large

@@ -253,6 +253,13 @@ class Store(Protocol):
         given, every one when none is. Read a page of services at a time (never one query
         over the whole directory); rows are those of :meth:`candidates_near`."""
 
+    def marked_candidates(
+        self, service_ids: Iterable[str]
+    ) -> tuple[tuple[int, int], list[CandidateRow]]:
+        """The :meth:`change_mark` and the :meth:`located_candidates` of ``service_ids``, read
+        together (one statement on Neo4j): when the mark is one a reader held before it read,
+        the rows are as of that mark. A match index reads the results it shows this way."""
+
     def export(self) -> Iterator[tuple[str, Document]]:
         """Every listing as ``(kind, document)``, kinds in :data:`KINDS` order, then by id."""
 

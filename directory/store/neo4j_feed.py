@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import neo4j
@@ -39,6 +39,19 @@ OPTIONAL MATCH (i:NjiaMeta {key: 'imports'})
 OPTIONAL MATCH (c:NjiaMeta {key: 'change_seq'})
 RETURN coalesce(i.value, 0), coalesce(c.value, 0)
 """
+MARKED_ROWS = """
+CALL () {
+  MATCH (s:Service) WHERE s.id IN $ids AND s.status = 'active' AND NOT s.remote
+  MATCH (o:Organization)-[:PROVIDES]->(s)-[:AT]->(l:Location)
+  WHERE o.status = 'active'
+  RETURN collect([s.id, l.id, s.doc, o.id, o.doc, l.doc, s.remote, o.refers_to]) AS rows
+}
+OPTIONAL MATCH (i:NjiaMeta {key: 'imports'})
+OPTIONAL MATCH (c:NjiaMeta {key: 'change_seq'})
+RETURN coalesce(i.value, 0), coalesce(c.value, 0), rows
+"""
+"""The rows, then the mark (read last: a mark unchanged since the index's means no change
+committed before the rows were read)."""
 COUNT_IMPORT = "MERGE (m:NjiaMeta {key: 'imports'}) SET m.value = coalesce(m.value, 0) + 1"
 
 
@@ -57,6 +70,20 @@ class Neo4jFeed(LocatedRows):
             return int(imports), int(last)
 
         return self._run(False, work)  # type: ignore[no-any-return]
+
+    def marked_candidates(
+        self, service_ids: Iterable[str]
+    ) -> tuple[tuple[int, int], list[CandidateRow]]:
+        """The change mark and the located rows of ``service_ids`` in one statement (one round
+        trip); see the Store protocol."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Any]:
+            return tx.run(MARKED_ROWS, ids=sorted(set(service_ids))).single(strict=True).values()
+
+        imports, last, found = self._run(False, work)
+        found.sort(key=lambda r: (r[0], r[1]))
+        partners = neo4j_rows.partners((r[3], r[7]) for r in found)
+        return (int(imports), int(last)), located_rows([r[:7] for r in found], partners)
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str]]:
         """Changes after ``seq``, oldest first; see the Store protocol."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -53,6 +53,18 @@ class SqliteFeed(LocatedRows):
         with self._tx() as conn:
             imports, last = conn.execute(MARK).fetchone()
         return int(imports), int(last)
+
+    def marked_candidates(
+        self, service_ids: Iterable[str]
+    ) -> tuple[tuple[int, int], list[CandidateRow]]:
+        """The change mark and the located rows of ``service_ids``, of one snapshot; see the
+        Store protocol."""
+        chosen = sorted(set(service_ids))
+        with self._tx() as conn:
+            imports, last = conn.execute(MARK).fetchone()
+            rows: list[Any] = conn.execute(LOCATED_ROWS, (json.dumps(chosen),)).fetchall()
+            partners = sqlite_rows.partners(conn, {r[3] for r in rows})
+        return (int(imports), int(last)), located_rows(rows, partners)
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str]]:
         """Changes after ``seq``, oldest first; see the Store protocol."""

@@ -353,6 +353,23 @@ def test_the_change_mark_moves_with_every_write_and_import(store):
     assert store.change_mark()[0] == after_writes[0] + 1
 
 
+def test_marked_candidates_are_the_mark_and_the_rows_of_the_services(store):
+    org, loc, svc = seed_goma(store)
+    second = store.create("location", f.location(org["id"], name="B", latitude=-1.6), ACTOR)
+    two = store.create("service", f.service(org["id"], [loc["id"], second["id"]]), ACTOR)
+    mark, rows = store.marked_candidates([two["id"], svc["id"], "missing"])
+    assert mark == store.change_mark()
+    assert [row.key for row in rows] == [
+        row.key for row in store.located_candidates(service_ids=[svc["id"], two["id"]])]
+    assert [(row.service, row.location) for row in rows] == [
+        (r.service, r.location) for r in store.located_candidates(service_ids=[svc["id"],
+                                                                               two["id"]])]
+    assert store.marked_candidates([]) == (mark, [])
+    store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
+    later, rows = store.marked_candidates([svc["id"]])
+    assert later[1] > mark[1] and rows == []
+
+
 def test_located_candidates_are_the_active_located_rows_of_the_chosen_services(store):
     org, loc, svc = seed_goma(store)
     second = store.create("location", f.location(org["id"], name="B", latitude=-1.6), ACTOR)
