@@ -2,16 +2,15 @@
 
 One timed call validates the body with the API's own schema, describes the point with the
 gazetteer (:func:`directory.search.engine.point_from`), runs
-:func:`directory.search.engine.run_match`
-on the store (candidate search, the pure matcher, the JSON view) and serialises the answer with
-``json.dumps``, as ``jsonify`` would. The audience is the public one; ``at`` is fixed (a Tuesday,
-10:00 in Kinshasa) so that opening hours, and so the work done, do not depend on when the
-benchmark runs.
+:func:`directory.search.engine.run_match` on the store (candidate search, the pure matcher, the
+JSON view) and serialises the answer with orjson, as the app's JSON provider does
+(:mod:`directory.web.json`). The audience is the public one; ``at`` is fixed (a Tuesday, 10:00
+in Kinshasa) so that opening hours, and so the work done, do not depend on when the benchmark
+runs.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import time
@@ -19,11 +18,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from benchmarks.datagen import Generator
 from directory.api.match import MatchRequestSchema
 from directory.search import engine
 from directory.search.index import MatchIndex
 from directory.store.base import Store
+from directory.web.json import OPTIONS as ANSWER_OPTIONS
 
 AT = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -59,7 +61,7 @@ def match_once(store: Store, body: dict[str, Any], index: MatchIndex | None = No
         "at": AT,
     }
     answer = engine.run_match(store, point, options, "public", index=index)
-    return json.dumps(answer, ensure_ascii=False)
+    return orjson.dumps(answer, option=ANSWER_OPTIONS).decode()
 
 
 def body_for(scenario: str, point: tuple[float, float]) -> dict[str, Any]:
