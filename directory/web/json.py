@@ -14,9 +14,7 @@ from typing import Any
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
-OPTIONS = (
-    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-)
+OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 """Dates and dataclasses go to Flask's ``default``, as with :mod:`json`."""
 COMPACT = (",", ":")
 

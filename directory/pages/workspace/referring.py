@@ -5,7 +5,8 @@
 - ``POST /workspace/refer/record``: with the attestation, one referral record per service
   (idempotent: the form carries a random key, so a double submit records nothing twice), then
   the slip page. Without it: 422 and nothing recorded.
-- ``POST /workspace/slip.pdf``: the slip as a PDF, from referral codes the caller made.
+- ``POST /workspace/slip.pdf``: the slip as a PDF, from referral codes the caller made;
+  ``POST /workspace/slip``: the slip page again, reprinted from the referrals list.
 - ``GET /workspace/referrals``: the referrals the caller may see; a provider moves those sent
   to it on (``POST /workspace/referrals/status``).
 
@@ -21,8 +22,9 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from directory.core import referrals
+from directory.core.rights import CASEWORK
 from directory.core.taxonomy import get_taxonomy
-from directory.pages.search import FormError
+from directory.pages.search import FormError, national_hotlines
 from directory.pages.workspace import slip
 from directory.store import get_store
 from directory.store.base import Document, NotFound
@@ -122,9 +124,25 @@ def record() -> str | tuple[str, int]:
     return _slip_page(made)
 
 
-def _slip_page(made: list[Document]) -> str:
-    items = slip.items(get_store(), current_principal(), made)
-    return render_template("slip.html", items=items, issued=slip.issued_on(referrals.now()))
+def _slip_page(made: list[Document], reprint: bool = False) -> str:
+    store, principal = get_store(), current_principal()
+    return render_template(
+        "slip.html", items=slip.items(store, principal, made), reprint=reprint,
+        contacts=slip.contacts(store, principal, national_hotlines(store)),
+        issued=slip.issued_on(referrals.now()),
+    )  # fmt: skip
+
+
+@blp.post("/slip")
+@access("caseworker")
+def slip_again() -> str | tuple[str, int]:
+    """The slip of referrals the caller made, again (reprinted from the referrals list)."""
+    try:
+        _refuse_unknown(SLIP_FIELDS)
+        made = _own_referrals(request.form.getlist("code"))
+    except FormError as error:
+        return render_template("workspace_refer.html", picks=[], error=error), 422
+    return _slip_page(made, reprint=True)
 
 
 @blp.post("/slip.pdf")
@@ -136,8 +154,9 @@ def slip_pdf() -> Response | tuple[str, int]:
         made = _own_referrals(request.form.getlist("code"))
     except FormError as error:
         return render_template("workspace_refer.html", picks=[], error=error), 422
-    body = slip.pdf(slip.items(get_store(), current_principal(), made),
-                    slip.issued_on(referrals.now()))  # fmt: skip
+    store, principal = get_store(), current_principal()
+    body = slip.pdf(slip.items(store, principal, made), slip.issued_on(referrals.now()),
+                    slip.contacts(store, principal, national_hotlines(store)))  # fmt: skip
     name = "orientation.pdf" if len(made) != 1 else f"orientation-{made[0]['code']}.pdf"
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
@@ -171,7 +190,8 @@ def referral_list() -> str:
             service = store.get("service", doc["service_id"])
             names[doc["service_id"]] = service["name"] if service else "—"
     return render_template("workspace_referrals.html", referrals=docs, names=names,
-                           may_update=principal.role == "provider")  # fmt: skip
+                           may_update=principal.role == "provider",
+                           may_reprint=principal.role in CASEWORK)  # fmt: skip
 
 
 @blp.post("/referrals/status")
@@ -186,5 +206,5 @@ def referral_status() -> WerkzeugResponse | tuple[str, int]:
         abort(404)
     except (referrals.ReferralError, FormError) as exc:
         return render_template("workspace_referrals.html", referrals=[], names={},
-                               may_update=False, error=exc), 422  # fmt: skip
+                               may_update=False, may_reprint=False, error=exc), 422  # fmt: skip
     return redirect(lang_url("referring.referral_list"), code=303)

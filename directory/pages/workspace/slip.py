@@ -2,6 +2,11 @@
 a referral code for each. Never a name, a story or a diagnosis: the slip is built only from the
 directory and the referral records, which hold nothing about the survivor.
 
+It is discreet (:mod:`directory.core.discretion`): each service under a neutral title
+("Santé", "Écoute"), and a service, organization or place whose name tells what happened is
+not named; the referring organization's number to call back and a national hotline's number,
+under neutral words too. A caseworker reprints it by code from the referrals list.
+
 The same items make the printable page (``slip.html``, with ``@media print`` rules) and the
 PDF (fpdf2, pure Python; its built-in Helvetica, so no font file is needed: text is folded to
 Latin-1, which covers French).
@@ -16,12 +21,13 @@ from typing import Any
 from babel.dates import format_date
 from fpdf import FPDF
 
+from directory.core.discretion import discreet
 from directory.core.rights import Principal
 from directory.core.visibility import present
 from directory.pages import wording
 from directory.store.base import Document, Store
 from directory.web import i18n
-from directory.web.i18n import current_language, gettext, need_label
+from directory.web.i18n import current_language, gettext
 
 FOLD = str.maketrans({
     "–": "-", "—": "-", "‑": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...",
@@ -35,6 +41,7 @@ class SlipItem:
 
     code: str
     need: str
+    title: str
     service: str
     organization: str
     where: list[str]
@@ -43,8 +50,31 @@ class SlipItem:
     front_door_only: bool
 
 
+NEUTRAL_TITLES = {
+    "medical": "Santé",
+    "psychosocial": "Écoute",
+    "legal": "Conseil",
+    "safety": "Accompagnement",
+    "shelter": "Accueil",
+    "material": "Aide",
+    "livelihood": "Activités",
+    "education": "Éducation",
+    "child_support": "Famille",
+    "case_management": "Accompagnement",
+    "complaint": "Contact",
+}
+"""The title of each need on the slip: what a passer-by may read (translated by
+:func:`neutral_title`)."""
+
+
+def neutral_title(need: str) -> str:
+    """The slip's title for ``need``, in the page's language."""
+    return gettext(NEUTRAL_TITLES.get(need, "Service"))
+
+
 def items(store: Store, principal: Principal, referrals: list[Document]) -> list[SlipItem]:
-    """The slip's items for these referrals, with the locations the caller may see."""
+    """The slip's items for these referrals, with the locations the caller may see; names that
+    would tell what happened are left out."""
     made = []
     for referral in referrals:
         service = store.get("service", referral["service_id"])
@@ -53,25 +83,58 @@ def items(store: Store, principal: Principal, referrals: list[Document]) -> list
         shown = present(store, principal, "service", service)
         assert shown is not None
         organization = store.get("organization", service["organization_id"]) or {}
-        where = []
-        for location_id in shown["location_ids"]:
-            stored = store.get("location", location_id)
-            location = present(store, principal, "location", stored) if stored else None
-            if location is not None:
-                where.append(" · ".join([location["name"], *wording.directions(location)]))
         made.append(
             SlipItem(
                 code=referral["code"],
                 need=referral["need"],
-                service=service["name"],
-                organization=organization.get("name", ""),
-                where=where,
+                title=neutral_title(referral["need"]),
+                service=discreet(service["name"]),
+                organization=discreet(organization.get("name", "")),
+                where=_where(store, principal, shown["location_ids"]),
                 hours=i18n.weekly_hours(service["schedule"]),
                 phones=wording.phone_links(service["phones"], organization.get("phones", [])),
                 front_door_only=len(shown["location_ids"]) < len(service["location_ids"]),
             )
         )
     return made
+
+
+def _where(store: Store, principal: Principal, location_ids: list[str]) -> list[str]:
+    """Each location the caller may see, in words that tell nothing of what happened."""
+    where = []
+    for location_id in location_ids:
+        stored = store.get("location", location_id)
+        location = present(store, principal, "location", stored) if stored else None
+        if location is not None:
+            words = [discreet(location["name"]), *map(discreet, wording.directions(location))]
+            where.append(" · ".join(w for w in words if w))
+    return where
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A number printed at the foot of the slip, under neutral words."""
+
+    label: str
+    phones: list[dict[str, str]]
+
+
+def contacts(store: Store, principal: Principal, hotlines: list[dict[str, Any]]) -> list[Contact]:
+    """Whom to call: the referring organization (the caseworker's), then one of the national
+    ``hotlines`` (recommendations as the front page shows them); neither named when its name
+    tells what happened."""
+    found = []
+    own = store.get("organization", principal.organization_id or "") or {}
+    if own.get("phones"):
+        name = discreet(own["name"])
+        label = (gettext("Pour toute question, %(name)s :", name=name) if name
+                 else gettext("Pour toute question :"))  # fmt: skip
+        found.append(Contact(label, wording.phone_links(own["phones"])))
+    for hotline in hotlines[:1]:
+        phones = wording.phone_links(hotline["service"]["phones"])
+        if phones:
+            found.append(Contact(gettext("Ligne d'aide gratuite :"), phones[:1]))
+    return found
 
 
 def issued_on(at: datetime) -> str:
@@ -83,7 +146,7 @@ def _latin1(text: str) -> str:
     return text.translate(FOLD).encode("latin-1", "replace").decode("latin-1")
 
 
-def pdf(slip_items: list[SlipItem], issued: str) -> bytes:
+def pdf(slip_items: list[SlipItem], issued: str, slip_contacts: list[Contact]) -> bytes:
     """The slip as a one-column A5 PDF."""
     doc = FPDF(format=(148, 210))  # A5 in millimetres
     doc.set_title(_latin1(gettext("Fiche d'orientation")))
@@ -101,7 +164,7 @@ def pdf(slip_items: list[SlipItem], issued: str) -> bytes:
     for item in slip_items:
         doc.ln(3)
         line(gettext("Code d'orientation : %(code)s", code=_spaced(item.code)), 13, "B", 7)
-        line(f"{need_label(item.need)} - {item.service}", 11, "B", 6)
+        line(" - ".join(t for t in (item.title, item.service) if t), 11, "B", 6)
         if item.organization and item.organization != item.service:
             line(item.organization)
         for place in item.where:
@@ -113,6 +176,10 @@ def pdf(slip_items: list[SlipItem], issued: str) -> bytes:
         for phone in item.phones:
             kind = f" ({phone['kind']})" if phone["kind"] else ""
             line(gettext("Téléphone : %(number)s", number=phone["number"] + kind))
+    for contact in slip_contacts:
+        doc.ln(3)
+        line(contact.label, 10, "B")
+        line(" ; ".join(phone["number"] for phone in contact.phones))
     return bytes(doc.output())
 
 

@@ -1,0 +1,94 @@
+"""The referral slip is discreet: neutral titles, no name that tells what happened, the
+referring organization's number and a hotline to call, reprinted by code from the list."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+from directory.core.discretion import reveals
+from tests import factories as f
+from tests.accounts.helpers import PASSWORD, make_user
+from tests.workspace.test_workspace_pages import (  # noqa: F401 - fixtures
+    GOMA_HOSPITAL,
+    _csrf,
+    _refer,
+    backend,
+    demo,
+    pdf_text,
+    search_goma,
+    signed_in,
+)
+
+
+def _slip_text(html: str) -> str:
+    """The slip as the survivor carries it: the article, tags removed."""
+    article = re.search(r'<article class="slip".*?</article>', html, re.S).group(0)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", article))
+
+
+def _caseworker_of_an_agency(client, demo):  # type: ignore[no-untyped-def]
+    """A caseworker of an organization with a phone, signed in; its CSRF token."""
+    agency = demo.create("organization", f.organization(
+        name="Action Femmes contre les violences sexuelles",
+        phones=[{"number": "+243 990 000 111", "type": "voice"}]), "test")  # fmt: skip
+    make_user(demo, "caseworker", agency["id"], email="agency@example.org")
+    form = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": "agency@example.org", "password": PASSWORD,
+                                "csrf_token": _csrf(form)})  # fmt: skip
+    return _csrf(client.get("/workspace/referrals").get_data(as_text=True))
+
+
+def _pick_hospital(client, csrf):  # type: ignore[no-untyped-def]
+    html = search_goma(client, csrf).get_data(as_text=True)
+    assert GOMA_HOSPITAL in html  # the workspace names it: the caseworker must know what it is
+    picks = re.findall(r'name="pick" value="(medical\|[^"]+)"', html)
+    return picks[:1]
+
+
+def test_the_slip_names_nothing_that_tells_what_happened(client, demo):
+    csrf = _caseworker_of_an_agency(client, demo)
+    slip, _ = _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    assert slip.status_code == 200
+    text = _slip_text(slip.get_data(as_text=True))
+    assert "Santé" in text and "Soins médicaux" not in text
+    assert GOMA_HOSPITAL not in text and not reveals(text), text
+    assert "Pour toute question :" in text and "+243 990 000 111" in text  # the agency unnamed
+    assert "Ligne d'aide gratuite" in text  # the demo's national hotline, unnamed
+    (record,) = demo.find_records("referral")
+    pdf = client.post("/workspace/slip.pdf", data={"csrf_token": csrf,
+                                                   "code": [record.doc["code"]]})  # fmt: skip
+    content = pdf_text(pdf.data)
+    assert "Sant" in content and "+243 990 000 111" in content
+    assert "viol" not in content.lower() and "VBG" not in content
+
+
+def test_the_slip_is_reprinted_by_code_from_the_referrals_list(client, demo):
+    csrf = _caseworker_of_an_agency(client, demo)
+    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    (record,) = demo.find_records("referral")
+    code = record.doc["code"]
+    listing = client.get("/workspace/referrals").get_data(as_text=True)
+    assert "Réimprimer" in listing and f'name="code" value="{code}"' in listing
+    again = client.post("/workspace/slip", data={"csrf_token": csrf, "code": code})
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    html = again.get_data(as_text=True)
+    assert "Fiche réimprimée" in html and f"{code[:4]} {code[4:]}" in _slip_text(html)
+    assert len(demo.find_records("referral")) == 1  # reprinting records nothing
+
+    other = client.application.test_client()
+    other_csrf = signed_in(other, demo, "caseworker")
+    refused = other.post("/workspace/slip", data={"csrf_token": other_csrf, "code": code})
+    assert refused.status_code == 422 and code not in refused.get_data(as_text=True)
+    unknown = client.post("/workspace/slip", data={"csrf_token": csrf, "code": "ZZZZ9999"})
+    assert unknown.status_code == 422
+
+
+def test_a_provider_sees_no_reprint(client, demo):
+    csrf = _caseworker_of_an_agency(client, demo)
+    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    (record,) = demo.find_records("referral")
+    provider = client.application.test_client()
+    signed_in(provider, demo, "provider", record.doc["organization_id"])
+    listing = provider.get("/workspace/referrals").get_data(as_text=True)
+    assert record.doc["code"][:4] in listing and "Réimprimer" not in listing
