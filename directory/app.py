@@ -62,7 +62,16 @@ def blueprints() -> tuple[list[Any], list[Any]]:
     from directory.api import accounts as accounts_api
     from directory.api import coverage, docs, health, listings, match, places, referrals, review
     from directory.api import hsds as hsds_api
-    from directory.pages import about, gaps, provider, provider_self, public, review_pages, signin
+    from directory.pages import (
+        about,
+        accounts,
+        gaps,
+        provider,
+        provider_self,
+        public,
+        review_pages,
+        signin,
+    )
     from directory.pages import spreadsheet as import_pages
     from directory.pages.workspace import pages as workspace_pages
     from directory.pages.workspace import referring
@@ -72,7 +81,7 @@ def blueprints() -> tuple[list[Any], list[Any]]:
     documented += [places.blp, match.blp, review.blp, accounts_api.blp, referrals.blp, coverage.blp]
     others = [health.blp, docs.blp, about.blp, public.blp, provider.blp, hsds_api.blp]
     others += [signin.blp, provider_self.blp, review_pages.blp, workspace_pages.blp, referring.blp]
-    others += [gaps.blp, import_pages.blp]
+    others += [gaps.blp, import_pages.blp, accounts.blp]
     return documented, others
 
 

@@ -199,3 +199,30 @@ def accept_invite(store: Store, token: str, name: str, password: str) -> User:
         raise AccountError("token", "This invitation is not valid or has expired.") from exc
     return create_user(store, invite.doc["email"], name, invite.doc["role"], password,
                        invite.doc["organization_id"])  # fmt: skip
+
+
+def invite_for(store: Store, token: str) -> Document | None:
+    """The invitation ``token`` opens, if it is still usable (nothing is spent)."""
+    found = store.find_records("invite", key1=_token_hash(token), limit=1)
+    invite = found[0].doc if found else None
+    if invite is None or invite["used_at"] or invite["expires_at"] < utc_now():
+        return None
+    return invite
+
+
+def pending_invites(store: Store, limit: int = 200) -> list[Document]:
+    """Invitations neither used nor expired, oldest first (at most ``limit``)."""
+    now = utc_now()
+    return [
+        r.doc
+        for r in store.find_records("invite", limit=limit)
+        if not r.doc["used_at"] and r.doc["expires_at"] >= now
+    ]
+
+
+def revoke_invite(store: Store, invite_id: str) -> bool:
+    """Withdraw an invitation before it is used; whether there was one."""
+    record = store.get_record("invite", invite_id)
+    if record is None or record.doc["used_at"]:
+        return False
+    return store.delete_record("invite", invite_id)

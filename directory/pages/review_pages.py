@@ -1,5 +1,5 @@
 """Coordinators' pages: the moderation queue, verification of stale listings, reverting a
-listing to an earlier version, and accounts (invitations, deactivation)."""
+listing to an earlier version (accounts: :mod:`directory.pages.accounts`)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from directory.core import users, workflow
-from directory.core.rights import ROLES
+from directory.core import workflow
 from directory.pages import listing_forms
 from directory.store import get_store
 from directory.store.base import KINDS, BrokenReference, NotFound, VersionConflict
 from directory.web.auth import access, current_principal
 from directory.web.i18n import gettext as _
 from directory.web.i18n import lang_url
-from directory.web.sessions import end_sessions_of
 
 blp = Blueprint("review_pages", __name__, url_prefix="/review")
 STALE_SHOWN = 50
@@ -101,41 +99,3 @@ def revert(kind: str, entity_id: Any) -> Response:
     except (ValueError, NotFound, VersionConflict, ValidationError, BrokenReference):
         flash(_("Impossible de rétablir cette version."))
     return redirect(lang_url("review_pages.history", kind=kind, entity_id=current["id"]))
-
-
-@blp.route("/accounts", methods=["GET", "POST"])
-@access("staff")
-def accounts() -> str | tuple[str, int]:
-    """Every account; invite someone (the single-use link is shown once)."""
-    store, principal = get_store(), current_principal()
-    link, error, status = None, None, 200
-    if request.method == "POST":
-        org = request.form.get("organization_id") or None
-        role = request.form.get("role", "")
-        if not users.may_grant(principal.role, role):
-            error, status = _("Vous ne pouvez pas attribuer ce rôle."), 403
-        else:
-            try:
-                _invite, token = users.create_invite(
-                    store, request.form.get("email", ""), role, org, principal.actor
-                )
-                link = request.host_url.rstrip("/") + f"/invite/{token}"
-            except users.AccountError as exc:
-                error, status = exc.message, 422
-    grantable = [r for r in ROLES if users.may_grant(principal.role, r)]
-    return render_template("accounts.html", users=users.list_users(store), link=link,
-                           error=error, roles=grantable), status  # fmt: skip
-
-
-@blp.post("/accounts/<uuid:user_id>/<any(activate, deactivate):action>")
-@access("staff")
-def set_active(user_id: Any, action: str) -> Response:
-    """Deactivate (ending every session and token) or reactivate an account."""
-    store, principal = get_store(), current_principal()
-    user = users.get_user(store, str(user_id))
-    if user is None or not users.may_grant(principal.role, user.role):
-        abort(404)
-    users.save_user(store, user, active=action == "activate")
-    if action == "deactivate":
-        end_sessions_of(user.id)
-    return redirect(lang_url("review_pages.accounts"))

@@ -6,7 +6,8 @@ API, rotates the session, and answers the same for an unknown email and a wrong 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session
+from flask import Blueprint, current_app, flash, redirect, render_template, session
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import EmailField, PasswordField, StringField
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from directory.core import users
 from directory.core.rights import CASEWORK, STAFF
+from directory.pages.accounts import account_message, role_labels
 from directory.store import get_store
 from directory.web.auth import access, current_principal
 from directory.web.i18n import gettext as _
@@ -36,8 +38,14 @@ class SignInForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    name = StringField("Name", validators=[
+        DataRequired(message=lazy_gettext("Indiquez votre nom.")),
+        Length(max=200, message=lazy_gettext("Au plus 200 caractères.")),
+    ])  # fmt: skip
+    password = PasswordField("Password", validators=[
+        DataRequired(message=lazy_gettext("Choisissez un mot de passe.")),
+        Length(max=256, message=lazy_gettext("Le mot de passe est trop long.")),
+    ])  # fmt: skip
 
 
 def home_url(role: str | None) -> str:
@@ -79,20 +87,27 @@ def sign_out() -> WerkzeugResponse:
 @blp.route("/invite/<token>", methods=["GET", "POST"])
 @access("public")
 def accept_invite(token: str) -> str | tuple[str, int] | WerkzeugResponse:
-    """Create an account from a single-use invitation link."""
-    if len(token) > 100:
-        abort(404)
+    """Create an account from a single-use invitation link; the page says which email, role
+    and organization the invitation is for (or that it is no longer valid)."""
+    store = get_store()
+    invite = users.invite_for(store, token) if len(token) <= 100 else None
+    if invite is None:
+        return render_template("invite.html", form=None, invite=None), 404
+    organization = store.get("organization", invite["organization_id"] or "") or {}
+    shown = {"email": invite["email"], "role": role_labels()[invite["role"]],
+             "organization": organization.get("name", "")}  # fmt: skip
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            users.accept_invite(get_store(), token, form.name.data or "", form.password.data or "")
+            users.accept_invite(store, token, form.name.data or "", form.password.data or "")
         except users.AccountError as exc:
             target = form.password if exc.field == "password" else form.name
-            target.errors = [exc.message]
-            return render_template("invite.html", form=form), 422
+            target.errors = [account_message(exc)]
+            return render_template("invite.html", form=form, invite=shown), 422
         flash(_("Votre compte est prêt : connectez-vous."))
         return redirect(lang_url("signin.sign_in_page"))
-    return render_template("invite.html", form=form), 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() else 200
+    return render_template("invite.html", form=form, invite=shown), status
 
 
 @blp.app_context_processor
@@ -107,7 +122,7 @@ STAFF_PAGES = (
     ("review_pages.queue", "Modération et vérification", STAFF),
     ("gaps.index", "Lacunes de couverture", STAFF),
     ("imports.index", "Importer une cartographie", STAFF),
-    ("review_pages.accounts", "Comptes", STAFF),
+    ("accounts_pages.accounts", "Comptes", STAFF),
 )
 
 
