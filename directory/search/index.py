@@ -29,6 +29,7 @@ ready (a test may index a small one at its first match).
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import threading
@@ -194,6 +195,7 @@ class MatchIndex:
                 setattr(self, name, getattr(fresh, name))
             self._by_area.clear()
             self._mark = mark
+        gc.freeze()  # its objects out of every later collection: no 0.4 s pauses at 100k
         log.info("match index: %d rows", len(fresh._rows))
 
     @property
