@@ -61,8 +61,14 @@ def _has_float(value):  # type: ignore[no-untyped-def]
 
 def test_dates_uuids_decimals_dataclasses_and_big_numbers_as_flask_writes_them(tmp_path):
     app, reference = _providers(tmp_path)
-    value = {"z": datetime(2026, 12, 2, 6, 30, tzinfo=UTC), "d": date(2026, 1, 2),
-             "u": uuid.UUID(int=7), "m": Decimal("1.50"), "p": Pair(1, "é"), "big": 2**80}
+    value = {
+        "z": datetime(2026, 12, 2, 6, 30, tzinfo=UTC),
+        "d": date(2026, 1, 2),
+        "u": uuid.UUID(int=7),
+        "m": Decimal("1.50"),
+        "p": Pair(1, "é"),
+        "big": 2**80,
+    }
     numbered = {2: "b", 1: "a"}
     compact = {"separators": (",", ":")}
     with app.app_context():
@@ -74,4 +80,5 @@ def test_dates_uuids_decimals_dataclasses_and_big_numbers_as_flask_writes_them(t
                                                                              indent=2)  # fmt: skip
         answer = app.json.response({"b": Pair(2, "x"), "a": date(2026, 1, 2)})
         assert answer.get_data(as_text=True) == (
-            '{"a":"Fri, 02 Jan 2026 00:00:00 GMT","b":{"a":2,"b":"x"}}\n')
+            '{"a":"Fri, 02 Jan 2026 00:00:00 GMT","b":{"a":2,"b":"x"}}\n'
+        )

@@ -70,6 +70,9 @@ COMPACT_MIN = 1000
 """Rows added since the tree was built (at least ``COMPACT_MIN``, and at least
 ``REBUILD_SHARE`` of all rows) that make it compact and plant a new tree."""
 NO_TZ = ""
+FREEZE_MIN_ROWS = 10_000
+"""An index of this many rows is frozen out of the garbage collector once built (everything
+the process holds then is: a full collection over it would pause a request)."""
 
 
 class NearRow:
@@ -195,7 +198,8 @@ class MatchIndex:
                 setattr(self, name, getattr(fresh, name))
             self._by_area.clear()
             self._mark = mark
-        gc.freeze()  # its objects out of every later collection: no 0.4 s pauses at 100k
+        if len(fresh._rows) >= FREEZE_MIN_ROWS:
+            gc.freeze()  # its objects out of every later collection: no 0.4 s pauses at 100k
         log.info("match index: %d rows", len(fresh._rows))
 
     @property

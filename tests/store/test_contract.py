@@ -360,10 +360,12 @@ def test_marked_candidates_are_the_mark_and_the_rows_of_the_services(store):
     mark, rows = store.marked_candidates([two["id"], svc["id"], "missing"])
     assert mark == store.change_mark()
     assert [row.key for row in rows] == [
-        row.key for row in store.located_candidates(service_ids=[svc["id"], two["id"]])]
+        row.key for row in store.located_candidates(service_ids=[svc["id"], two["id"]])
+    ]
     assert [(row.service, row.location) for row in rows] == [
-        (r.service, r.location) for r in store.located_candidates(service_ids=[svc["id"],
-                                                                               two["id"]])]
+        (r.service, r.location)
+        for r in store.located_candidates(service_ids=[svc["id"], two["id"]])
+    ]
     assert store.marked_candidates([]) == (mark, [])
     store.update("service", svc["id"], {**svc, "status": "inactive"}, 1, ACTOR)
     later, rows = store.marked_candidates([svc["id"]])

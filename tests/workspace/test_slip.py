@@ -9,16 +9,18 @@ import re
 from directory.core.discretion import reveals
 from tests import factories as f
 from tests.accounts.helpers import PASSWORD, make_user
-from tests.workspace.test_workspace_pages import (  # noqa: F401 - fixtures
+from tests.workspace import test_workspace_pages as pages
+from tests.workspace.test_workspace_pages import (
     GOMA_HOSPITAL,
     _csrf,
     _refer,
-    backend,
-    demo,
     pdf_text,
     search_goma,
     signed_in,
 )
+
+backend = pages.backend  # the demo directory on SQLite, as the workspace pages' tests
+demo = pages.demo
 
 
 def _slip_text(html: str) -> str:
