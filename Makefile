@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install translations messages run test check lint format clean bench
+.PHONY: install translations messages run test check lint format clean bench test-tools
 
 TRANSLATIONS := directory/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
@@ -19,6 +19,14 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core, loaded into pages by the browser tests (accessibility); skipped without npm.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
+
+test-tools: $(AXE)
 
 # Compiled catalogues (.mo) are build products, not in git: compile each .po that changed.
 %.mo: %.po | $(STAMP)
@@ -40,7 +48,7 @@ run: install translations
 	$(FLASK) seed
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: install translations
+test: install translations test-tools
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy

@@ -8,6 +8,7 @@ the listing's history and never rewrites it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -159,9 +160,54 @@ def stale_listings(store: Store, kind: str | None = None) -> list[tuple[str, Doc
     """Every stale listing (of ``kind`` if given) as (kind, document), oldest verification
     first, never verified first of all. Reads the whole directory: a coordinator's page, not a
     search."""
-    found = [(k, d) for k, d in store.export() if (kind is None or k == kind) and is_stale(d)]
-    found.sort(key=lambda item: (item[1].get("last_verified_at") or "", item[1]["id"]))
-    return found
+    return stale_filtered(store, StaleFilter(kind=kind))[0]
+
+
+@dataclass(frozen=True)
+class StaleFilter:
+    """Which stale listings a coordinator asks for; None (or empty) means any."""
+
+    kind: str | None = None
+    area: str | None = None
+    """A province or territory P-code: a location in it, a service or organization with one."""
+    need: str | None = None
+    """Services meeting it (other kinds are left out when it is given)."""
+    source: str | None = None
+
+
+def stale_filtered(
+    store: Store, wanted: StaleFilter
+) -> tuple[list[tuple[str, Document]], set[str]]:
+    """The stale listings ``wanted`` asks for, oldest verification first, and every source
+    of the stale listings (for the filter's choices). One pass over the directory."""
+    areas: dict[str, set[str]] = {}
+    of_org: dict[str, set[str]] = {}
+    stale, sources = [], set()
+    for kind, doc in store.export():
+        if kind == "location":
+            found = {str(p) for p in (doc.get("adm1_pcode"), doc.get("adm2_pcode")) if p}
+            areas[doc["id"]] = found
+            of_org.setdefault(doc["organization_id"], set()).update(found)
+        if is_stale(doc):
+            stale.append((kind, doc))
+            sources.add(str(doc.get("source") or ""))
+
+    def place_of(kind: str, doc: Document) -> set[str]:
+        if kind == "location":
+            return areas.get(doc["id"], set())
+        if kind == "service":
+            return set().union(*(areas.get(i, set()) for i in doc.get("location_ids", ())))
+        return of_org.get(doc["id"], set())
+
+    chosen = [
+        (kind, doc) for kind, doc in stale
+        if (not wanted.kind or kind == wanted.kind)
+        and (not wanted.need or (kind == "service" and wanted.need in doc.get("needs", ())))
+        and (not wanted.source or str(doc.get("source") or "") == wanted.source)
+        and (not wanted.area or wanted.area in place_of(kind, doc))
+    ]  # fmt: skip
+    chosen.sort(key=lambda item: (item[1].get("last_verified_at") or "", item[1]["id"]))
+    return chosen, sources
 
 
 def pending_json(record: Record | Document) -> dict[str, Any]:

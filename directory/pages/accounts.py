@@ -108,6 +108,8 @@ def accounts() -> tuple[str, int]:
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in ("email", "role", "organization")}
         link, errors, suggestions = _invite(store, form, grantable)
+        if link:  # a fresh form for the next person; the notice names this one
+            form = {"role": grantable[0], "invited": form["email"]}
         if errors:  # a role that exists but is not the inviter's to grant: forbidden
             forbidden = "role" in errors and form["role"] in ROLE_ORDER
             status = 403 if forbidden else 422

@@ -12,7 +12,7 @@ from typing import Any
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
-from directory.store.base import Change, Document
+from directory.store.base import Document
 from directory.store.text import utc_now
 
 DAYS = range(7)
@@ -145,17 +145,3 @@ def hours_by_slot(doc: Document) -> dict[tuple[int, int], dict[str, str]]:
         slot = 0 if (day, 0) not in slots else 1
         slots.setdefault((day, slot), interval)
     return slots
-
-
-def change_row(change: Change) -> dict[str, Any]:
-    """One history entry as a table row: who, when, and each changed field (old → new)."""
-    old, new = change.old or {}, change.new or {}
-    skip = {"version", "updated_at", "created_at"}
-    fields = sorted(k for k in set(old) | set(new) if k not in skip and old.get(k) != new.get(k))
-    return {
-        "version": change.version,
-        "action": change.action,
-        "actor": change.actor,
-        "at": change.at,
-        "fields": [(f, old.get(f), new.get(f)) for f in fields],
-    }

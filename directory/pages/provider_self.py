@@ -19,7 +19,7 @@ from directory.core import editing, workflow
 from directory.core.rights import can_write
 from directory.core.schemas import flatten_field_errors
 from directory.core.taxonomy import get_taxonomy
-from directory.pages import listing_forms
+from directory.pages import listing_forms, readable
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, VersionConflict
 from directory.web.auth import access, current_principal
@@ -99,8 +99,7 @@ def history(plural: str, entity_id: Any) -> str:
     """Every change of the listing: who, when, and what changed."""
     kind = KINDS[plural]
     current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
-    changes = get_store().history(kind, current["id"])
-    rows = [listing_forms.change_row(c) for c in reversed(changes)]
+    rows = readable.history_rows(get_store(), kind, current)
     return render_template("listing_history.html", kind=kind, doc=current, rows=rows)
 
 

@@ -43,7 +43,7 @@ def test_an_organization_is_named_as_people_know_it(client, app_store):
     assert invite["organization_id"] == org["id"] and invite["role"] == "provider"
     text = made.get_data(as_text=True)
     assert "Invitation créée pour new@example.org" in text
-    assert "Hôpital Général de Goma" in text.split("Invitations en attente")[1]  # listed
+    assert "Hôpital Général de Goma" in text.split("Invitations en attente</h2>")[1]  # listed
 
 
 def test_an_unknown_or_ambiguous_organization_is_said_at_its_field(client, app_store):

@@ -154,3 +154,23 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm (``make test-tools``): Deque's accessibility rules, run in the page."""
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .map(v => ({id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+
+
+def serious_accessibility_problems(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (the page's context
+    must bypass CSP: axe is injected as a script). Skips (fails in CI) without axe-core."""
+    if not AXE.exists():
+        reason = f"axe-core is not installed ({AXE}; run `make test-tools`, which needs npm)"
+        if os.environ.get("NJIA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"NJIA_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(AXE_RUN)
+    return [v for v in found if v["impact"] in ("serious", "critical")]
