@@ -71,8 +71,11 @@ def confirm(plural: str, entity_id: Any) -> Response:
     current = editing.read_writable(get_store(), current_principal(), kind, str(entity_id))
     try:
         version, actor = listing_forms.form_version(), current_principal().actor
-        workflow.stamp(get_store(), kind, current, "last_confirmed_at", version, actor)
-        flash(_("Merci : la fiche est confirmée exacte."))
+        stored = workflow.stamp(get_store(), kind, current, "last_confirmed_at", version, actor)
+        when = readable.local_time(stored["last_confirmed_at"],
+                                   readable.listing_tz(get_store(), kind, stored))  # fmt: skip
+        flash(_("Merci : « %(name)s » est confirmée exacte le %(when)s.", name=stored["name"],
+                when=when))  # fmt: skip
     except VersionConflict:
         flash(_("La fiche a changé entre-temps ; vérifiez-la puis confirmez à nouveau."))
     return redirect(_home(current))
@@ -86,8 +89,14 @@ def capacity(entity_id: Any) -> Response:
     step = 1 if request.form.get("delta") == "+1" else -1
     changes = listing_forms.capacity_change(current, step)
     try:
-        editing.apply_edit(get_store(), current_principal(), "service", current, changes,
-                           listing_forms.form_version())  # fmt: skip
+        done = editing.apply_edit(get_store(), current_principal(), "service", current, changes,
+                                  listing_forms.form_version())  # fmt: skip
+        stored = done.listing
+        when = readable.local_time(stored["updated_at"],
+                                   readable.listing_tz(get_store(), "service", stored))  # fmt: skip
+        flash(_("Enregistré le %(when)s : %(name)s, %(free)s place(s) libre(s).",
+                when=when, name=stored["name"],
+                free=(stored.get("capacity") or {}).get("available", "?")))  # fmt: skip
     except (VersionConflict, ValidationError):
         flash(_("La capacité n'a pas pu être changée ; rechargez la page."))
     return redirect(_home(current))

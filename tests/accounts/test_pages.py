@@ -92,11 +92,16 @@ def test_provider_edits_hours_and_capacity_and_confirms(client, tokens, app_stor
         data={"csrf_token": token, "version": str(doc["version"]), "delta": "+1"},
     )
     assert app_store.get("service", svc["id"])["capacity"]["available"] == 3
+    said = client.get("/provider").get_data(as_text=True)  # what was saved, and when
+    assert re.search(r"Enregistré le \d+ \w+\.? \d{4}, \d{2}:\d{2} \(heure de \w+\) : Soins, "
+                     r"3 place\(s\) libre\(s\)", said), said  # fmt: skip
     client.post(
         f"/provider/services/{svc['id']}/confirm",
         data={"csrf_token": token, "version": str(doc["version"] + 1)},
     )
     assert app_store.get("service", svc["id"])["last_confirmed_at"]
+    said = client.get("/provider").get_data(as_text=True)
+    assert "« Soins » est confirmée exacte le " in said and "(heure de Lubumbashi)" in said
 
 
 def test_provider_form_errors_name_the_field_and_change_nothing(client, tokens, app_store):
