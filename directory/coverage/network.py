@@ -23,7 +23,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from directory.core.schemas import OPEN_DATA_SOURCE
 from directory.core.taxonomy import get_taxonomy
 from directory.coverage.snapshot import Snapshot
 from directory.coverage.supply import TARGETS, is_operating, meets
@@ -52,6 +54,10 @@ class OrganizationNode:
     remote: dict[str, frozenset[str]] = field(default_factory=dict)
     refers_to: int = 0
     referred_by: int = 0
+    vetted: bool = True
+    """Whether a person stands behind it: entered in Njia or a partner's sheet, or verified or
+    confirmed since; False for an open-data point nobody has checked (its name may be a
+    mapper's placeholder: "A", "Bukumbi (Shayo??)")."""
 
     def offers(self, target: str | None = None) -> frozenset[str]:
         """Provinces where it offers ``target`` (anything if None), in person or remotely."""
@@ -124,6 +130,7 @@ def build_graph(snapshot: Snapshot, at: datetime) -> ReferralGraph:
             remote.get(i, {}),
             out_degree[i],
             in_degree[i],
+            _vetted(o),
         )
         for i, o in snapshot.organizations.items()
     }
@@ -158,14 +165,23 @@ def _provinces(snapshot: Snapshot, service: Document) -> set[str]:
     return {p for p in provinces if p}
 
 
+def _vetted(org: dict[str, Any]) -> bool:
+    checked = org.get("last_verified_at") or org.get("last_confirmed_at")
+    return bool(checked) or org.get("source") != OPEN_DATA_SOURCE
+
+
 def unreferred(
-    graph: ReferralGraph, need: str | None = None, province: str | None = None
+    graph: ReferralGraph,
+    need: str | None = None,
+    province: str | None = None,
+    vetted_only: bool = False,
 ) -> list[OrganizationNode]:
     """Active organizations offering ``need`` (any need if None), in ``province`` if given,
-    that no active organization refers to; by name then id."""
+    that no active organization refers to (only those a person stands behind with
+    ``vetted_only``); by name then id."""
     found = []
     for node in graph.nodes.values():
-        if not node.active or node.referred_by:
+        if not node.active or node.referred_by or (vetted_only and not node.vetted):
             continue
         where = node.offers(need)
         if where and (province is None or province in where):

@@ -159,7 +159,8 @@ def network_page() -> str:
     need = need if need in TARGETS else None
     snapshot, at = Snapshot.from_store(get_store()), now()
     graph = network.build_graph(snapshot, at)
-    unreferred = network.unreferred(graph, need)
+    unreferred = network.unreferred(graph, need, vetted_only=True)
+    unvetted = len(network.unreferred(graph, need)) - len(unreferred)
     return render_template(
         "gaps_network.html",
         need=need,
@@ -167,6 +168,7 @@ def network_page() -> str:
         referrals=tables.referral_rows(graph),
         unreferred=unreferred[:SHOWN],
         unreferred_total=len(unreferred),
+        unvetted=unvetted,
         paths=[g for g in network.path_gaps(graph) if g.gap],
         recorded=len(flows.referral_events(get_store())),
         target_label=target_label,

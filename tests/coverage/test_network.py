@@ -121,3 +121,19 @@ def test_the_demo_network(seed_snapshot):
     assert len(graph.edges) == 12 and len(graph.connected()) == 10
     names = {n.name for n in network.unreferred(graph) if "émo" in n.name}
     assert names == {"Ligne verte Démo (démo)", "Réseau PSEA Démo (démo)"}
+
+
+def test_unchecked_open_data_points_are_left_out_of_the_unreferred_list_on_request():
+    from directory.core.schemas import OPEN_DATA_SOURCE
+
+    raw = org("Bukumbi (Shayo??)", source=OPEN_DATA_SOURCE)
+    checked = org("Centre de santé Kasika", source=OPEN_DATA_SOURCE,
+                  last_verified_at="2026-10-01T00:00:00+00:00")  # fmt: skip
+    partner = org("Clinique Amani")
+    listings = [*provider(raw, ["medical"]), *provider(checked, ["medical"]),
+                *provider(partner, ["medical"])]  # fmt: skip
+    graph = network.build_graph(snapshot(raw, checked, partner, listings=listings), AT)
+    every = {n.name for n in network.unreferred(graph)}
+    assert every == {"Bukumbi (Shayo??)", "Centre de santé Kasika", "Clinique Amani"}
+    vetted = {n.name for n in network.unreferred(graph, vetted_only=True)}
+    assert vetted == {"Centre de santé Kasika", "Clinique Amani"}
