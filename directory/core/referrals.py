@@ -178,6 +178,22 @@ def listed(
     return sorted(docs, key=lambda d: (d["created_at"], d["id"]), reverse=True)
 
 
+WAITING_CHOICES = (1, 2, 3, 7, 14)
+"""Days a caseworker may choose: referrals still unanswered after that long are followed up."""
+WAITING_DEFAULT = 2
+"""Two days: long enough for a provider to open its list, short enough to try elsewhere
+while the 72-hour PEP and 120-hour emergency-contraception windows are still open."""
+
+
+def waiting(docs: list[Document], days: float, at: datetime) -> list[Document]:
+    """Referrals still ``sent`` (no answer from the provider) ``days`` or more after they were
+    made, oldest first."""
+    limit = at - timedelta(days=days)
+    late = [d for d in docs if d["status"] == "sent"
+            and datetime.fromisoformat(d["created_at"]) <= limit]  # fmt: skip
+    return sorted(late, key=lambda d: (d["created_at"], d["id"]))
+
+
 def by_code(store: Store, principal: Principal, code: str) -> Document | None:
     """The referral with this code that the caller may see, or None."""
     canonical = normalise_code(code)

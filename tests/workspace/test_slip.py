@@ -94,3 +94,33 @@ def test_a_provider_sees_no_reprint(client, demo):
     signed_in(provider, demo, "provider", record.doc["organization_id"])
     listing = provider.get("/workspace/referrals").get_data(as_text=True)
     assert record.doc["code"][:4] in listing and "Réimprimer" not in listing
+
+
+def test_referrals_without_an_answer_are_shown_to_follow_up(client, demo, monkeypatch):
+    from datetime import timedelta
+
+    from directory.core import referrals
+
+    csrf = _caseworker_of_an_agency(client, demo)
+    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    (record,) = demo.find_records("referral")
+    code = record.doc["code"]
+    fresh = client.get("/workspace/referrals").get_data(as_text=True)
+    assert "Aucune orientation n'attend de réponse" in fresh
+    start = referrals.now()
+    monkeypatch.setattr(referrals, "now", lambda: start + timedelta(days=3))
+    late = client.get("/workspace/referrals").get_data(as_text=True)  # 2 days by default
+    follow_up = late.split('id="follow-up"')[1].split("</section>")[0]
+    assert "1 orientation attend une réponse du service" in follow_up
+    assert f"{code[:4]} {code[4:]}" in follow_up and 'class="late"' in late
+    patient = client.get("/workspace/referrals?waiting=7").get_data(as_text=True)
+    assert "Aucune orientation n'attend" in patient and 'value="7" selected' in patient
+    odd = client.get("/workspace/referrals?waiting=5")  # not a choice: the default
+    assert odd.status_code == 200 and 'value="2" selected' in odd.get_data(as_text=True)
+    provider = client.application.test_client()
+    provider_csrf = signed_in(provider, demo, "provider", record.doc["organization_id"])
+    provider.post("/workspace/referrals/status", data={
+        "csrf_token": provider_csrf, "code": code, "status": "received"})  # fmt: skip
+    answered = client.get("/workspace/referrals").get_data(as_text=True)
+    assert "Aucune orientation n'attend" in answered  # the provider answered
+    assert "À relancer" not in provider.get("/workspace/referrals").get_data(as_text=True)

@@ -181,7 +181,9 @@ def _own_referrals(codes: list[str]) -> list[Document]:
 @access("signed_in")
 def referral_list() -> str:
     """Referrals the caller may see: to its organization (providers), its own (caseworkers),
-    all (staff). Closed ones past the retention period are purged first."""
+    all (staff). Closed ones past the retention period are purged first. Those still without
+    an answer after the chosen number of days (``waiting``, 2 by default) are listed first,
+    to follow up."""
     store, principal = get_store(), current_principal()
     docs = referrals.listed(store, principal, float(current_app.config["REFERRAL_RETENTION_DAYS"]))
     names = {}
@@ -189,9 +191,14 @@ def referral_list() -> str:
         if doc["service_id"] not in names:
             service = store.get("service", doc["service_id"])
             names[doc["service_id"]] = service["name"] if service else "—"
+    days = request.args.get("waiting", type=int)
+    days = days if days in referrals.WAITING_CHOICES else referrals.WAITING_DEFAULT
+    late = referrals.waiting(docs, days, referrals.now())
     return render_template("workspace_referrals.html", referrals=docs, names=names,
                            may_update=principal.role == "provider",
-                           may_reprint=principal.role in CASEWORK)  # fmt: skip
+                           may_reprint=principal.role in CASEWORK, late=late,
+                           late_codes={d["code"] for d in late}, waiting_days=days,
+                           waiting_choices=referrals.WAITING_CHOICES)  # fmt: skip
 
 
 @blp.post("/referrals/status")
@@ -205,6 +212,8 @@ def referral_status() -> WerkzeugResponse | tuple[str, int]:
     except NotFound:
         abort(404)
     except (referrals.ReferralError, FormError) as exc:
-        return render_template("workspace_referrals.html", referrals=[], names={},
-                               may_update=False, may_reprint=False, error=exc), 422  # fmt: skip
+        return render_template("workspace_referrals.html", referrals=[], names={}, late=[],
+                               late_codes=set(), may_update=False, may_reprint=False,
+                               waiting_days=referrals.WAITING_DEFAULT, error=exc,
+                               waiting_choices=referrals.WAITING_CHOICES), 422  # fmt: skip
     return redirect(lang_url("referring.referral_list"), code=303)
