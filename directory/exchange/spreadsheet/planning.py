@@ -82,29 +82,44 @@ class Preview:
 
 
 def read_rows(context: Context, sheet: Sheet, header_row: int) -> list[Row]:
-    """Every non-empty row under the header, converted, duplicates flagged."""
+    """Every non-empty row under the header, converted, rows of one service merged."""
     rows = [
         convert_row(context, number, cells)
         for number, cells in enumerate(sheet.rows[header_row:], start=header_row + 1)
         if any(cells)
     ]
-    _flag_duplicates(rows)
+    _merge_activities(rows)
     return rows
 
 
-def _flag_duplicates(rows: list[Row]) -> None:
-    first: dict[str, int] = {}
+def _merge_activities(rows: list[Row]) -> None:
+    """Rows of the same service (partner, organization, service name and place), as sheets
+    with a row per activity have them, make one service: the first row's, with the needs,
+    phones and languages of the others added. Each later row says which row it joined."""
+    first: dict[str, Row] = {}
     for row in rows:
         service_id = row.service_id
-        if service_id is None:
+        if service_id is None or row.excluded:
             continue
-        if service_id in first:
-            message = _("Même organisation, service et lieu que la ligne %(row)s.",
-                        row=first[service_id])  # fmt: skip
-            row.issues.append(Issue(_("Ligne"), message))
-            row.listings = []
-        else:
-            first[service_id] = row.number
+        kept = first.setdefault(service_id, row)
+        if kept is row:
+            continue
+        if not kept.excluded and not kept.blocked:
+            _join(kept, row)
+        message = _("Même organisation, service et lieu que la ligne %(row)s : ses besoins y "
+                    "sont ajoutés.", row=kept.number)  # fmt: skip
+        row.issues.append(Issue(_("Ligne"), message, blocking=False))
+        row.listings = []
+
+
+def _join(kept: Row, row: Row) -> None:
+    service = next(x for x in kept.listings if x.kind == "service").doc
+    kept.needs.extend(n for n in row.needs if n not in kept.needs)
+    service["needs"] = list(dict.fromkeys([*service["needs"], *row.needs]))
+    numbers = {p["number"] for p in service.get("phones", [])}
+    service["phones"] = [*service.get("phones", []),
+                         *(p for p in row.phones if p["number"] not in numbers)]  # fmt: skip
+    service["languages"] = list(dict.fromkeys([*service.get("languages", []), *row.languages]))
 
 
 def unique_listings(rows: list[Row]) -> list[Listing]:

@@ -28,6 +28,8 @@ NEED_WORDS: dict[str, tuple[str, ...]] = {
     "pep": ("medical",), "prophylaxie post exposition": ("medical",), "cmr": ("medical",),
     "prise en charge clinique du viol": ("medical",), "medical care": ("medical",),
     "health": ("medical",), "clinical management of rape": ("medical",),
+    "kits pep": ("medical",), "contraception d urgence": ("medical",),
+    "pec des ist": ("medical",), "clinique mobile": ("medical",), "mobile clinic": ("medical",),
     # psychosocial
     "appui psychosocial": ("psychosocial",), "soutien psychosocial": ("psychosocial",),
     "pec psychosociale": ("psychosocial",), "prise en charge psychosociale": ("psychosocial",),
@@ -36,7 +38,8 @@ NEED_WORDS: dict[str, tuple[str, ...]] = {
     "maison d ecoute": ("psychosocial",), "sante mentale": ("psychosocial",),
     "sante mentale et soutien psychosocial": ("psychosocial",), "smsps": ("psychosocial",),
     "counselling": ("psychosocial",), "mhpss": ("psychosocial",),
-    "psychosocial support": ("psychosocial",),
+    "psychosocial support": ("psychosocial",), "appui pss": ("psychosocial",),
+    "pec pss": ("psychosocial",),
     # legal
     "assistance juridique": ("legal",), "aide juridique": ("legal",),
     "appui juridique": ("legal",), "assistance judiciaire": ("legal",),
@@ -75,6 +78,15 @@ NEED_WORDS: dict[str, tuple[str, ...]] = {
     "pec holistique": HOLISTIC, "prise en charge holistique": HOLISTIC,
     "holistic care": HOLISTIC,
 }
+ACRONYMS: dict[str, str] = {
+    "pep": "medical", "cu": "medical", "ist": "medical", "sti": "medical", "vih": "medical",
+    "cmr": "medical", "pss": "psychosocial", "smsps": "psychosocial", "mhpss": "psychosocial",
+    "agr": "livelihood", "nfi": "material", "peas": "complaint", "psea": "complaint",
+}
+"""Abbreviations of the field, recognised as whole words anywhere in a phrase ("PEC médicale
+(PEP, CU, IST)", "clinique mobile kits PEP")."""
+MEDICAL_KITS = frozenset({"pep", "cu", "ist", "sti", "vih", "cmr"})
+"""Beside these, "kit" is a medical kit (a PEP kit), not material aid."""
 NEED_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("psycho", "psychosocial"), ("mentale", "psychosocial"), ("medic", "medical"),
     ("soins", "medical"), ("jurid", "legal"), ("judic", "legal"), ("reinser", "livelihood"),
@@ -125,11 +137,20 @@ def need_words(cell: str) -> list[str]:
 
 
 def suggest_needs(word: str) -> list[str]:
-    """Need codes a normalised phrase probably stands for (possibly none)."""
+    """Need codes a normalised phrase probably stands for (possibly none): the phrase itself,
+    else the field's abbreviations in it, then word stems ("kit" beside "PEP" is medical)."""
     if word in NEED_WORDS:
         return list(NEED_WORDS[word])
+    tokens = word.split()
     found: list[str] = []
+    for token in tokens:
+        code = ACRONYMS.get(token)
+        if code is not None and code not in found:
+            found.append(code)
+    medical_kit = not MEDICAL_KITS.isdisjoint(tokens)
     for stem, code in NEED_KEYWORDS:
+        if stem == "kit" and medical_kit:
+            continue
         if stem in word and code not in found:
             found.append(code)
     return found
