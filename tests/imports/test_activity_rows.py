@@ -46,3 +46,27 @@ def test_a_row_per_activity_makes_one_service_with_every_need(runner, app_store,
     assert [p["number"] for p in service["phones"]] == ["+243 970 000 101", "+243 970 000 202"]
     assert sorted(service["languages"]) == ["fr", "sw"]
     assert app_store.counts()["location"] == 1
+
+
+def test_a_locality_the_gazetteer_lacks_falls_back_to_its_health_zone_or_territory(
+    runner, app_store, tmp_path
+):
+    header = "Structure;Localité;Zone de santé;Territoire;Province;Type de service\n"
+    rows = ("Clinique Tumaini (fictif);Kibumbuzi-Mbunduvwe;;Masisi;Nord-Kivu;PEC médicale\n"
+            "Centre Uzima (fictif);Nyabirehe-Kasokwe;Rutshuru;;Nord-Kivu;PSS\n")  # fmt: skip
+    lost = "Centre Perdu (fictif);Xqzwv;;;Nord-Kivu;PSS\n"  # nothing wider to fall back on
+    path = tmp_path / "fallback.csv"
+    path.write_text(header + rows + lost, encoding="utf-8")
+    refused = runner.invoke(args=["import-sheet", str(path), "--partner", PARTNER])
+    assert refused.exit_code == 1 and "Lieu introuvable : « Xqzwv »" in refused.output
+    assert app_store.counts()["location"] == 0
+    path.write_text(header + rows, encoding="utf-8")
+    result = runner.invoke(args=["import-sheet", str(path), "--partner", PARTNER])
+    assert result.exit_code == 0, result.output
+    assert "Kibumbuzi-Mbunduvwe" in result.output and "approximative" in result.output
+    places = {d["name"]: d for k, d in app_store.export() if k == "location"}
+    assert set(places) == {"Clinique Tumaini (fictif) – Masisi",
+                           "Centre Uzima (fictif) – Rutshuru"}  # fmt: skip
+    masisi = places["Clinique Tumaini (fictif) – Masisi"]
+    assert masisi["approximate"] is True and masisi["adm1_pcode"] == "CD61"
+    assert abs(masisi["latitude"] - (-1.40)) < 0.3  # Masisi, not somewhere else

@@ -21,7 +21,7 @@ chosen, the sheet is corrected, or the row is excluded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from directory.core.schemas import TAXONOMY
 from directory.places.gazetteer import get_gazetteer
@@ -116,7 +116,26 @@ def locate(where: Where, chosen: str | None = None) -> Located | Flagged:
         if place is None:
             raise PlaceProblem(field, _("Lieu choisi inconnu : %(id)s.", id=chosen))
         return _located(place, territory, None)
-    return _by_name(query, province, territory)
+    found = _by_name(query, province, territory)
+    if isinstance(found, Flagged) and found.reason == "unknown":
+        return _wider(where, field, province, territory) or found
+    return found
+
+
+def _wider(where: Where, field: str, province: str | None, territory: str | None) -> Located | None:
+    """For a locality the gazetteer lacks, the place of its health zone, else of its
+    territory (named in the row), said to be approximate; None if neither is known."""
+    for wider in ("health_zone", "territory"):
+        text = getattr(where, wider)
+        if not text or wider == field:
+            continue
+        found = _by_name(text, province, territory)
+        if isinstance(found, Located):
+            note = _("« %(place)s » n'est pas dans le répertoire des lieux : la position est "
+                     "celle de %(wider)s, approximative.", place=getattr(where, field),
+                     wider=found.label)  # fmt: skip
+            return replace(found, note=note)
+    return None
 
 
 def _province(text: str) -> str | None:
