@@ -1,11 +1,14 @@
 """HTML form fields ⇄ listing changes, for the provider and coordinator pages.
 
-Form values are passed on as typed as possible but never "fixed": a bad value reaches the
-schema as given, so the page shows the schema's own message next to the field.
+Times are read as people write them ("8h", "8 h 30", "16h30", "08:00", "midi"); languages are
+ticked by name (codes of others typed); everything else is passed on as typed, never "fixed":
+a bad value reaches the schema as given, and the page says what is wrong at the field, in its
+language (:func:`field_messages`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,10 +17,68 @@ from werkzeug.datastructures import MultiDict
 
 from directory.store.base import Document
 from directory.store.text import utc_now
+from directory.web.i18n import gettext as _
 
 DAYS = range(7)
 SLOTS = range(2)
 PHONE_ROWS = range(3)
+COMMON_LANGUAGES = ("fr", "sw", "ln", "lua", "kg", "en", "rw", "nnb", "shr")
+"""Languages offered as ticks (French, the four national languages, then English and the
+most spoken others in the east); any other is typed as a code."""
+TIME = re.compile(r"^(\d{1,2})\s*(?:(?:h|:|\.)\s*(\d{2})?)?\s*(?:h|heures?)?$")
+TIME_WORDS = {"midi": "12:00", "minuit": "00:00", "noon": "12:00", "midnight": "00:00"}
+
+
+def read_time(text: str) -> str | None:
+    """``HH:MM`` for a time as people write it ("8h", "8 h 30", "16h30", "08:00", "8",
+    "midi"), "24h" being the end of the day (23:59); None if it is not one."""
+    folded = " ".join(text.strip().casefold().split())
+    if folded in TIME_WORDS:
+        return TIME_WORDS[folded]
+    found = TIME.match(folded)
+    if found is None:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if (hour, minute) == (24, 0):
+        return "23:59"
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+def form_problems(kind: str, form: Mapping[str, str]) -> dict[str, list[str]]:
+    """What the form says that cannot be read, by the name of its input: times that are not
+    times (the schema would only say "does not match pattern", and not where)."""
+    if kind != "service":
+        return {}
+    problems = {}
+    for day in DAYS:
+        for slot in SLOTS:
+            for end in ("opens", "closes"):
+                name = f"hours-{day}-{slot}-{end}"
+                text = form.get(name, "").strip()
+                if text and read_time(text) is None:
+                    problems[name] = [_("Heure non reconnue : écrivez par exemple 8h, 8h30 ou "
+                                        "16:00.")]  # fmt: skip
+    return problems
+
+
+SCHEMA_MESSAGES = {
+    "String does not match expected pattern.": "Format non reconnu.",
+    "Not a valid integer.": "Écrivez un nombre entier.",
+    "Not a valid number.": "Écrivez un nombre.",
+    "Missing data for required field.": "Ce champ est obligatoire.",
+    "Field may not be null.": "Ce champ est obligatoire.",
+    "Not a valid email address.": "Adresse e-mail non valide.",
+    "Not a valid URL.": "Adresse web non valide (elle commence par https://).",
+    "Closing time must differ from opening time.": "L'heure de fermeture doit différer de "
+                                                   "l'heure d'ouverture.",
+}  # fmt: skip
+"""The schema's most common refusals, in the page's words (others are shown as they are)."""
+
+
+def field_messages(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The schema's errors by field path, said in the page's language where known."""
+    return {path: [_(SCHEMA_MESSAGES[m]) if m in SCHEMA_MESSAGES else m for m in messages]
+            for path, messages in errors.items()}  # fmt: skip
 
 
 def form_version() -> int:
@@ -54,7 +115,7 @@ def _service_changes(form: MultiDict[str, str], current: Document) -> dict[str, 
         "needs": form.getlist("needs"),
         "capabilities": form.getlist("capabilities"),
         "stock_out": form.getlist("stock_out"),
-        "languages": [c.strip().lower() for c in form.get("languages", "").split(",") if c.strip()],
+        "languages": _languages(form),
         "phones": _phones(form),
         "schedule": {
             "always_open": form.get("always_open") == "on",
@@ -93,6 +154,13 @@ def _phones(form: Mapping[str, str]) -> list[dict[str, str]]:
     return phones
 
 
+def _languages(form: MultiDict[str, str]) -> list[str]:
+    """Ticked languages, then the codes typed for others, each once."""
+    typed = [c.strip().lower() for c in form.get("languages_other", "").split(",") if c.strip()]
+    typed += [c.strip().lower() for c in form.get("languages", "").split(",") if c.strip()]
+    return list(dict.fromkeys([*form.getlist("language"), *typed]))
+
+
 def _hours(form: Mapping[str, str]) -> list[dict[str, Any]]:
     hours = []
     for day in DAYS:
@@ -100,7 +168,8 @@ def _hours(form: Mapping[str, str]) -> list[dict[str, Any]]:
             opens = form.get(f"hours-{day}-{slot}-opens", "").strip()
             closes = form.get(f"hours-{day}-{slot}-closes", "").strip()
             if opens or closes:
-                hours.append({"weekday": day, "opens": opens, "closes": closes})
+                hours.append({"weekday": day, "opens": read_time(opens) or opens,
+                              "closes": read_time(closes) or closes})  # fmt: skip
     return hours
 
 

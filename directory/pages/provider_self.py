@@ -60,6 +60,9 @@ def edit(plural: str, entity_id: Any) -> str | tuple[str, int] | Response:
     if request.method == "GET":
         return render_edit(kind, current, current, {})
     changes = listing_forms.changes_from_form(kind, request.form, current)
+    problems = listing_forms.form_problems(kind, request.form)
+    if problems:  # said at each input; nothing saved
+        return render_edit(kind, current, {**current, **changes}, problems), 422
     return _save(kind, current, changes)
 
 
@@ -120,6 +123,7 @@ def render_edit(kind: str, current: Document, shown: Document, errors: dict[str,
         slots=listing_forms.hours_by_slot(shown), needs=list(taxonomy.needs),
         capabilities=list(taxonomy.capabilities), accessibility=sorted(taxonomy.accessibility),
         sensitive=workflow.SENSITIVE[kind], is_provider=current_principal().role == "provider",
+        common_languages=listing_forms.COMMON_LANGUAGES,
     )  # fmt: skip
 
 
@@ -128,7 +132,7 @@ def _save(kind: str, current: Document, changes: dict[str, Any]) -> tuple[str, i
         result = editing.apply_edit(get_store(), current_principal(), kind, current, changes,
                                     listing_forms.form_version())  # fmt: skip
     except ValidationError as exc:
-        errors = flatten_field_errors(exc.messages)
+        errors = listing_forms.field_messages(flatten_field_errors(exc.messages))
         return render_edit(kind, current, {**current, **changes}, errors), 422
     except VersionConflict:
         flash(_("Quelqu'un a modifié cette fiche entre-temps : voici la version actuelle."))

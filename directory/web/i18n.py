@@ -89,8 +89,17 @@ def capability_label(code: str) -> str:
     return gettext(capability["fr"]) if capability else code
 
 
+LANGUAGE_NAMES = {"sw": "Kiswahili", "ln": "Lingála", "lua": "Tshiluba", "kg": "Kikongo",
+                  "rw": "Kinyarwanda", "nnb": "Kinande", "shr": "Mashi", "hav": "Kihavu",
+                  "hke": "Kihunde"}  # fmt: skip
+"""Congo's languages by the names their speakers use, whatever the page's language."""
+
+
 def language_name(code: str) -> str:
-    """The name of a language (ISO 639 code) in the page language, or the code if unknown."""
+    """The name of a language (ISO 639 code): Congo's by their own names, others in the page
+    language, or the code if unknown."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
     try:
         names = Locale.parse(current_language()).languages
     except ValueError:
@@ -153,6 +162,7 @@ def _template_globals() -> dict[str, Any]:
         "switch_url": switch_url,
         "need_label": need_label,
         "capability_label": capability_label,
+        "language_label": language_name,
     }
 
 

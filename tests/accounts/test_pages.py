@@ -117,13 +117,56 @@ def test_provider_form_errors_name_the_field_and_change_nothing(client, tokens, 
             "name": "Soins",
             "needs": ["medical"],
             "min_age": "douze",
-            "hours-1-0-opens": "8h",
+            "hours-1-0-opens": "8h",  # read as 08:00, but it closes at no time
         },
     )
     assert bad.status_code == 422
     text = bad.get_data(as_text=True)
-    assert "Not a valid integer" in text and "String does not match" in text
+    assert "Écrivez un nombre entier." in text and "Format non reconnu." in text
+    assert "Not a valid integer" not in text and "String does not match" not in text
     assert app_store.get("service", svc["id"]) == before
+
+
+def test_hours_are_read_as_people_write_them_and_refused_at_their_input(client, tokens, app_store):
+    org, loc, svc, _ = _shared_store_setup(client, tokens, app_store)
+    _sign_in_page(client, "p@example.org")
+    form = client.get(f"/provider/services/{svc['id']}").get_data(as_text=True)
+    assert 'placeholder="08:00"' not in form  # no example that looks like real hours
+    assert "voice" not in re.sub(r'value="voice"', "", form)  # phone kinds in words
+    data = {"csrf_token": _csrf(form), "version": "1", "name": "Soins", "needs": ["medical"],
+            "hours-0-0-opens": "8h", "hours-0-0-closes": "12 h 30",
+            "hours-0-1-opens": "14h", "hours-0-1-closes": "16h30",
+            "hours-2-0-opens": "huit heures", "hours-2-0-closes": "midi",
+            "language": ["fr", "sw"], "languages_other": "hav"}  # fmt: skip
+    refused = client.post(f"/provider/services/{svc['id']}", data=data)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    error = re.search(r'id="hours-2-0-opens-error" role="alert">([^<]+)<', html).group(1)
+    assert error.startswith("Heure non reconnue")
+    assert 'value="huit heures"' in html  # what was typed stays, to be fixed
+    assert app_store.get("service", svc["id"])["schedule"]["hours"] == []
+    saved = client.post(f"/provider/services/{svc['id']}", data={**data,
+                        "hours-2-0-opens": "8:00"})  # fmt: skip
+    assert saved.status_code == 302, saved.get_data(as_text=True)[-800:]
+    doc = app_store.get("service", svc["id"])
+    assert doc["schedule"]["hours"] == [
+        {"weekday": 0, "opens": "08:00", "closes": "12:30"},
+        {"weekday": 0, "opens": "14:00", "closes": "16:30"},
+        {"weekday": 2, "opens": "08:00", "closes": "12:00"}]  # fmt: skip
+    assert doc["languages"] == ["fr", "sw", "hav"]
+    again = client.get(f"/provider/services/{svc['id']}").get_data(as_text=True)
+    assert 'value="sw" checked' in again and 'name="languages_other" value="hav"' in again
+    assert "Places disponibles" not in again  # a medical service has no beds to count
+
+
+def test_read_time_reads_the_ways_people_write_hours():
+    from directory.pages.listing_forms import read_time
+
+    written = {"8h": "08:00", "8 h": "08:00", "8h30": "08:30", "8 h 30": "08:30",
+               "16h30": "16:30", "08:00": "08:00", "8:5": None, "7.45": "07:45", "8": "08:00",
+               "midi": "12:00", "Minuit": "00:00", "24h": "23:59", "25h": None, "8h75": None,
+               "huit": None, "": None}  # fmt: skip
+    assert {text: read_time(text) for text in written} == written
 
 
 def test_other_organizations_pages_are_404_for_providers(client, tokens, app_store):

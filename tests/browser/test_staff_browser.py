@@ -35,6 +35,7 @@ WIDER_THAN_PAGE = """width => [...document.querySelectorAll('body *')]
   .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 COORDINATOR = "coordination@example.org"
 CASEWORKER = "gestion@example.org"
+RECEPTION = "accueil@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,9 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         make_user(store, "coordinator", email=COORDINATOR)
         provider = make_user(store, "provider", agency["id"], email="clinique@example.org")
         make_user(store, "caseworker", agency["id"], email=CASEWORKER)
-        service = next(d for k, d in store.export() if k == "service" and not d["remote"])
+        service = next(d for k, d in store.export() if k == "service" and not d["remote"]
+                       and "medical" in d["needs"])  # fmt: skip
+        make_user(store, "provider", service["organization_id"], email=RECEPTION)
         more = {"needs": [*service["needs"], "legal"]}
         workflow.queue_change(store, "service", service["id"], service["version"], more,
                               f"user:{provider.id}")  # fmt: skip
@@ -140,6 +143,24 @@ def test_the_slip_and_the_referrals_list_fit_and_pass_axe(
         _check(page, "referrals", width)
         page.get_by_role("button", name="Réimprimer").first.click()
         page.get_by_text("Fiche réimprimée").wait_for()
+    finally:
+        context.close()
+    assert traffic.offsite == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_providers_edit_form_fits_a_phone(browser: Any, staff: dict[str, Any], width: int):
+    context, page, traffic = _page(browser, staff["url"], width)
+    try:
+        _sign_in(page, RECEPTION)
+        page.goto(f"/provider/services/{staff['service']['id']}")
+        page.get_by_label("Lundi ouvre", exact=True).fill("7h30")
+        page.get_by_label("Lundi ferme", exact=True).fill("16h")
+        _check(page, "provider-edit", width)
+        page.get_by_role("button", name="Enregistrer").click()
+        page.wait_for_load_state()
+        page.goto(f"/provider/services/{staff['service']['id']}")
+        assert page.get_by_label("Lundi ouvre", exact=True).input_value() == "07:30"
     finally:
         context.close()
     assert traffic.offsite == []
