@@ -1,7 +1,8 @@
 """``/api/v1/referrals``: record referrals with the survivor's consent, and close the loop.
 
 - ``POST /api/v1/referrals`` (caseworkers and staff): ``{"need", "service_id", "consent":
-  {"attested": true, "method": "verbal"|"written"|"guardian"}}``. Without the attestation: 422
+  {"attested": true, "method": …}}``, the method one of ``verbal``, ``written``, ``guardian``,
+  ``best_interest``, ``adolescent`` (``referrals.CONSENT_METHODS``). Without the attestation: 422
   naming ``consent``. Any other field (a name, a phone, notes) is refused with 422: a referral
   never holds anything about the survivor. With an ``Idempotency-Key`` header, retries answer
   the referral created first (same body, 201) and never create another.

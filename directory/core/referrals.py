@@ -38,8 +38,12 @@ NEXT_STATUSES = {
     "service_given": frozenset(),
     "declined": frozenset(),
 }
-CONSENT_METHODS = ("verbal", "written", "guardian")
-"""How consent was given; ``guardian``: a parent or guardian consented for a child."""
+CONSENT_METHODS = ("verbal", "written", "guardian", "best_interest", "adolescent")
+"""Who consented, and how, as GBV case-management guidance for child survivors describes:
+``verbal`` or ``written``: the adult survivor; ``guardian``: a parent or caregiver, with the
+child's assent; ``best_interest``: no safe caregiver, so the caseworker decided in the child's
+best interest with a supervisor, with the child's assent; ``adolescent``: a 15-17-year-old
+judged mature enough to consent. Nothing about who the person is."""
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0d8e0a-3f7c-4c1e-9a51-6a1f0c7d2e44")
 MAX_KEY_LENGTH = 200
 SCAN_LIMIT = 100_000

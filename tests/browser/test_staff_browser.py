@@ -57,7 +57,7 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         service = next(d for k, d in store.export() if k == "service" and not d["remote"]
                        and "medical" in d["needs"])  # fmt: skip
         make_user(store, "provider", service["organization_id"], email=RECEPTION)
-        more = {"needs": [*service["needs"], "legal"]}
+        more = {"needs": [*service["needs"], "education"]}
         workflow.queue_change(store, "service", service["id"], service["version"], more,
                               f"user:{provider.id}")  # fmt: skip
     with serve(app) as url:
@@ -95,7 +95,7 @@ def test_coordinator_pages_fit_and_pass_axe(browser: Any, staff: dict[str, Any],
     try:
         _sign_in(page, COORDINATOR)
         page.goto("/review")
-        assert page.get_by_text("+ Aide juridique").first.is_visible()
+        assert page.get_by_text("+ Éducation").first.is_visible()
         assert page.get_by_text("Proposée par Provider (Action Santé Kivu)").is_visible()
         _check(page, "moderation", width)
         page.select_option("#f-need", "medical")
@@ -132,7 +132,8 @@ def test_the_slip_and_the_referrals_list_fit_and_pass_axe(
         page.get_by_role("button", name="Chercher").click()
         page.locator("input[name=pick]").first.check()
         page.get_by_role("button", name="Orienter vers les services cochés").first.click()
-        page.check("input[name=consent_attested]")
+        page.locator("input[name=consent]").first.check()
+        page.check("input[name=consent_method][value=verbal]")
         page.get_by_role("button", name="Enregistrer l'orientation et préparer la fiche").click()
         slip = page.locator("article.slip")
         slip.wait_for()

@@ -57,7 +57,7 @@ def _run_everything(client, app_store, tokens, marks: dict[str, str]) -> None:
     found = re.findall(r'name="pick" value="([^"]+)"', answer.get_data(as_text=True))
     picks = list(dict.fromkeys(found))[:2]
     record = {"csrf_token": csrf, "pick": picks, "idempotency_key": marks["formkey"],
-              "consent_method": "verbal", "consent_attested": "yes"}  # fmt: skip
+              "consent_method": "verbal", "consent": picks}  # fmt: skip
     refused = client.post("/workspace/refer/record", data={**record, "notes": marks["story"]})
     assert refused.status_code == 422
     assert client.post("/workspace/refer/record", data=record).status_code == 200

@@ -50,7 +50,7 @@ def _pick_hospital(client, csrf):  # type: ignore[no-untyped-def]
 
 def test_the_slip_names_nothing_that_tells_what_happened(client, demo):
     csrf = _caseworker_of_an_agency(client, demo)
-    slip, _ = _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    slip, _ = _refer(client, csrf, _pick_hospital(client, csrf), consented=True)
     assert slip.status_code == 200
     text = _slip_text(slip.get_data(as_text=True))
     assert "Santé" in text and "Soins médicaux" not in text
@@ -67,7 +67,7 @@ def test_the_slip_names_nothing_that_tells_what_happened(client, demo):
 
 def test_the_slip_is_reprinted_by_code_from_the_referrals_list(client, demo):
     csrf = _caseworker_of_an_agency(client, demo)
-    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    _refer(client, csrf, _pick_hospital(client, csrf), consented=True)
     (record,) = demo.find_records("referral")
     code = record.doc["code"]
     listing = client.get("/workspace/referrals").get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_the_slip_is_reprinted_by_code_from_the_referrals_list(client, demo):
 
 def test_a_provider_sees_no_reprint(client, demo):
     csrf = _caseworker_of_an_agency(client, demo)
-    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    _refer(client, csrf, _pick_hospital(client, csrf), consented=True)
     (record,) = demo.find_records("referral")
     provider = client.application.test_client()
     signed_in(provider, demo, "provider", record.doc["organization_id"])
@@ -102,7 +102,7 @@ def test_referrals_without_an_answer_are_shown_to_follow_up(client, demo, monkey
     from directory.core import referrals
 
     csrf = _caseworker_of_an_agency(client, demo)
-    _refer(client, csrf, _pick_hospital(client, csrf), consent_attested="yes")
+    _refer(client, csrf, _pick_hospital(client, csrf), consented=True)
     (record,) = demo.find_records("referral")
     code = record.doc["code"]
     fresh = client.get("/workspace/referrals").get_data(as_text=True)
@@ -124,3 +124,46 @@ def test_referrals_without_an_answer_are_shown_to_follow_up(client, demo, monkey
     answered = client.get("/workspace/referrals").get_data(as_text=True)
     assert "Aucune orientation n'attend" in answered  # the provider answered
     assert "À relancer" not in provider.get("/workspace/referrals").get_data(as_text=True)
+
+
+def test_consent_is_given_service_by_service_and_says_who_gave_it(client, demo):
+    csrf = _caseworker_of_an_agency(client, demo)
+    html = search_goma(client, csrf).get_data(as_text=True)
+    picks = list(dict.fromkeys(re.findall(r'name="pick" value="([^"]+)"', html)))[:2]
+    assert len(picks) == 2
+    form = client.post("/workspace/refer", data={"csrf_token": csrf, "pick": picks})
+    page = form.get_data(as_text=True)
+    assert 'name="consent_method" value="verbal" checked' not in page  # nothing ticked for them
+    assert page.count('name="consent" value=') == 2
+    none, data = _refer(client, csrf, picks)  # no service consented to
+    assert none.status_code == 422 and demo.find_records("referral") == []
+    assert "Cochez chaque service" in none.get_data(as_text=True)
+    nobody, _ = _refer(client, csrf, picks, consented=True, consent_method="")
+    assert nobody.status_code == 422 and demo.find_records("referral") == []
+    assert "Indiquez qui a donné son consentement." in nobody.get_data(as_text=True)
+    one, _ = _refer(client, csrf, picks, consent=[picks[1]], consent_method="best_interest")
+    assert one.status_code == 200
+    (record,) = demo.find_records("referral")
+    assert record.doc["service_id"] == picks[1].split("|")[1]  # only the one agreed to
+    assert record.doc["consent"] == {"attested": True, "method": "best_interest"}
+
+
+def test_the_api_records_a_childs_consent_without_identity(client, demo):
+    from directory.core.rights import issue_token
+    from tests.conftest import bearer
+
+    org = next(d for k, d in demo.export() if k == "organization")
+
+    token = issue_token(demo, "caseworker", "api", org["id"])
+    service = next(d for k, d in demo.export() if k == "service" and "medical" in d["needs"]
+                   and not d["remote"])  # fmt: skip
+    for method in ("guardian", "best_interest", "adolescent"):
+        made = client.post("/api/v1/referrals", headers=bearer(token), json={
+            "service_id": service["id"], "need": "medical",
+            "consent": {"attested": True, "method": method}})  # fmt: skip
+        assert made.status_code == 201, made.get_json()
+        assert made.get_json()["consent"]["method"] == method
+    odd = client.post("/api/v1/referrals", headers=bearer(token), json={
+        "service_id": service["id"], "need": "medical",
+        "consent": {"attested": True, "method": "mother of Amina"}})  # fmt: skip
+    assert odd.status_code == 422

@@ -95,11 +95,16 @@ def test_sign_in_search_refer_and_print_the_slip(staff_page: Any) -> None:
     page.get_by_role("heading", name="Orienter : consentement d'abord").wait_for()
     page.get_by_role("button", name="Enregistrer l'orientation et préparer la fiche").click()
     page.locator("[role=alert]").wait_for()  # no attestation: nothing recorded
-    page.check("input[name=consent_attested]")
+    for box in page.locator("input[name=consent]").all():  # consent, service by service
+        box.check()
+    page.get_by_role("button", name="Enregistrer l'orientation et préparer la fiche").click()
+    page.locator("[role=alert]").wait_for()  # who consented is not said yet: nothing recorded
+    page.check("input[name=consent_method][value=verbal]")
     page.get_by_role("button", name="Enregistrer l'orientation et préparer la fiche").click()
     page.get_by_role("heading", name="Fiche d'orientation").wait_for()
     slip_text = page.locator("article.slip").inner_text()
-    assert GOMA_HOSPITAL in slip_text and slip_text.count("Code d'orientation") == 2
+    assert GOMA_HOSPITAL not in slip_text and "Santé" in slip_text  # the discreet slip
+    assert slip_text.count("Code d'orientation") == 2
     screenshot(page, "workspace-slip")
 
     page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed++; }; }")

@@ -113,12 +113,15 @@ def test_bad_or_unknown_fields_are_refused_and_nothing_runs(client, demo):
     assert no_csrf.status_code == 400
 
 
-def _refer(client, csrf, picks, **fields):
+def _refer(client, csrf, picks, consented=False, **fields):
+    """Open the consent form for ``picks``; submit it (with every pick consented to if
+    ``consented``, by an adult orally unless ``fields`` say otherwise)."""
     form = client.post("/workspace/refer", data={"csrf_token": csrf, "pick": picks})
     assert form.status_code == 200, form.get_data(as_text=True)[:400]
     key = re.search(r'name="idempotency_key" value="([^"]+)"', form.get_data(as_text=True))
     data = {"csrf_token": csrf, "pick": picks, "idempotency_key": key.group(1),
-            "consent_method": "verbal", **fields}  # fmt: skip
+            "consent_method": "verbal", **({"consent": picks} if consented else {}),
+            **fields}  # fmt: skip
     return client.post("/workspace/refer/record", data=data), data
 
 
@@ -130,8 +133,8 @@ def test_consent_first_then_one_record_per_service_and_the_slip(client, demo):
     refused, data = _refer(client, csrf, picks)
     assert refused.status_code == 422 and "consentement" in refused.get_data(as_text=True)
     assert demo.find_records("referral") == []
-    slip = client.post("/workspace/refer/record", data={**data, "consent_attested": "yes"})
-    again = client.post("/workspace/refer/record", data={**data, "consent_attested": "yes"})
+    slip = client.post("/workspace/refer/record", data={**data, "consent": picks})
+    again = client.post("/workspace/refer/record", data={**data, "consent": picks})
     assert slip.status_code == again.status_code == 200
     records = demo.find_records("referral")
     assert len(records) == 2  # the double submit recorded nothing twice
@@ -166,7 +169,7 @@ def test_the_slip_pdf_is_only_for_the_caseworker_who_referred(client, demo):
     csrf = signed_in(client, demo, "caseworker")
     html = search_goma(client, csrf).get_data(as_text=True)
     picks = re.findall(r'name="pick" value="([^"]+)"', html)[:1]
-    _refer(client, csrf, picks, consent_attested="yes")
+    _refer(client, csrf, picks, consented=True)
     (record,) = demo.find_records("referral")
     other = client.application.test_client()
     make_user(demo, "caseworker", email="second@example.org")
@@ -183,7 +186,7 @@ def test_the_receiving_provider_closes_the_loop_on_its_page(client, demo):
     csrf = signed_in(client, demo, "caseworker")
     html = search_goma(client, csrf).get_data(as_text=True)
     picks = re.findall(r'name="pick" value="([^"]+)"', html)[:1]
-    _refer(client, csrf, picks, consent_attested="yes")
+    _refer(client, csrf, picks, consented=True)
     (record,) = demo.find_records("referral")
     provider = client.application.test_client()
     provider_csrf = signed_in(provider, demo, "provider", record.doc["organization_id"])

@@ -35,16 +35,21 @@ blp = Blueprint("referring", __name__, url_prefix="/workspace")
 """Referring from a search: consent, the records, the slip, and the referrals list."""
 
 
-REFER_FIELDS = frozenset({"csrf_token", "lang", "pick", "idempotency_key", "consent_attested",
+REFER_FIELDS = frozenset({"csrf_token", "lang", "pick", "idempotency_key", "consent",
                           "consent_method"})  # fmt: skip
 SLIP_FIELDS = frozenset({"csrf_token", "lang", "code"})
 STATUS_FIELDS = frozenset({"csrf_token", "lang", "code", "status"})
 MAX_PICKS = 12
 CONSENT_LABELS = {
-    "verbal": "Consentement oral",
-    "written": "Consentement écrit",
-    "guardian": "Consentement d'un parent ou tuteur (enfant)",
-}
+    "verbal": "Un adulte : la personne elle-même, oralement",
+    "written": "Un adulte : la personne elle-même, par écrit",
+    "adolescent": "Un·e adolescent·e de 15 à 17 ans, jugé·e capable de décider seul·e",
+    "guardian": "Un enfant : son parent ou tuteur, avec l'assentiment de l'enfant",
+    "best_interest": "Un enfant sans parent ou tuteur sûr : décision dans son intérêt "
+                     "supérieur, avec un superviseur, et l'assentiment de l'enfant",
+}  # fmt: skip
+"""Who consented, in the words of GBV case-management guidance (no choice is made for the
+caseworker: the form starts with none ticked)."""
 STATUS_LABELS = {
     "sent": "Envoyée",
     "received": "Reçue",
@@ -106,22 +111,38 @@ def record() -> str | tuple[str, int]:
     try:
         _refuse_unknown(REFER_FIELDS)
         picks = _picks()
-        if request.form.get("consent_attested") != "yes":
-            raise FormError("consent_attested", gettext(
-                "Sans le consentement éclairé de la personne, l'orientation n'est pas "
-                "enregistrée."))  # fmt: skip
+        consented = _consented(picks)
         consent = {"attested": True, "method": request.form.get("consent_method", "")}
+        if consent["method"] not in referrals.CONSENT_METHODS:
+            raise FormError("consent_method", gettext("Indiquez qui a donné son consentement."))
         made = []
-        for need, service in picks:
+        for need, service in consented:
             doc, _ = referrals.create(get_store(), current_principal(), need, service["id"],
                                       consent, f"{key}|{need}|{service['id']}")  # fmt: skip
             made.append(doc)
     except referrals.ReferralError as exc:
-        error = FormError(exc.field.replace("consent.", "consent_"), exc.message)
-        return render_template("workspace_refer.html", picks=picks, key=key, error=error), 422
+        return _refer_form(picks, key, FormError(exc.field, exc.message)), 422
     except FormError as error:
-        return render_template("workspace_refer.html", picks=picks, key=key, error=error), 422
+        return _refer_form(picks, key, error), 422
     return _slip_page(made)
+
+
+def _refer_form(picks: list[tuple[str, Document]], key: str, error: FormError) -> str:
+    """The consent form again, as it was filled in, with what is missing said."""
+    return render_template("workspace_refer.html", picks=picks, key=key, error=error,
+                           ticked=set(request.form.getlist("consent")),
+                           method=request.form.get("consent_method"))  # fmt: skip
+
+
+def _consented(picks: list[tuple[str, Document]]) -> list[tuple[str, Document]]:
+    """The picks the survivor agreed to be referred to (a tick each); at least one."""
+    ticked = set(request.form.getlist("consent"))
+    consented = [(need, s) for need, s in picks if f"{need}|{s['id']}" in ticked]
+    if not consented:
+        raise FormError("consent", gettext(
+            "Cochez chaque service vers lequel la personne accepte d'être orientée : sans son "
+            "consentement éclairé, rien n'est enregistré."))  # fmt: skip
+    return consented
 
 
 def _slip_page(made: list[Document], reprint: bool = False) -> str:
