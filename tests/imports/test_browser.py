@@ -169,6 +169,31 @@ def test_a_coordinator_imports_the_sample_and_invites_an_organization(page, serv
     assert snapshot(store)[0] == exported
 
 
+def test_the_steps_fit_a_phone(browser, served):
+    """Upload, sheet, columns and needs at 360 px: nothing wider than the screen."""
+    base, _store = served
+    context = browser.new_context(base_url=base, java_script_enabled=False, locale="fr-FR",
+                                  viewport={"width": 360, "height": 800})  # fmt: skip
+    try:
+        phone = context.new_page()
+        phone.goto("/login")
+        phone.fill("#email", EMAIL)
+        phone.fill("#password", PASSWORD)
+        phone.click("button[type=submit]")
+        phone.goto("/imports/")
+        phone.fill("#partner", PARTNER)
+        phone.set_input_files("#file", str(SAMPLE_XLSX))
+        phone.click("text=Lire le fichier")
+        phone.click("text=Utiliser cette feuille")
+        assert phone.locator("#col-organization").input_value() == "Structure"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(phone, "import-3-columns-360")
+        phone.click("text=Continuer")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
 def test_malformed_files_get_their_message_in_the_page(page, served, tmp_path):
     _base, store = served
     before = snapshot(store)
