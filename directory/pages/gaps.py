@@ -14,6 +14,8 @@ Staff only. The forms are GET (they change nothing); every table has its CSV in 
 
 from __future__ import annotations
 
+import time
+import weakref
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -23,6 +25,7 @@ from directory.coverage.places import area_name
 from directory.coverage.snapshot import Snapshot, now
 from directory.coverage.supply import PEP_24H, TARGETS
 from directory.store import get_store
+from directory.store.base import Store
 from directory.web.auth import access
 from directory.web.i18n import gettext as _
 from directory.web.i18n import need_label
@@ -69,8 +72,30 @@ def _choice() -> tuple[str, int]:
     )
 
 
+REPORT_SECONDS = 300.0
+"""How long a coverage report is reused while the directory does not change (operating hours
+and alerts move with the clock, so not forever)."""
+_REPORTS: weakref.WeakKeyDictionary[Store, dict[tuple[tuple[int, int], str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per store: (change mark, need) → (when computed, report)."""
+
+
 def _report() -> gaps.CoverageReport:
-    return gaps.compute(Snapshot.from_store(get_store()), _choice()[0], now())
+    """The coverage report of the chosen need. The page, its map and its chart ask for the same
+    one (three computations of about a second and a half each on the demo directory): it is
+    kept until the directory's change mark moves, or for ``REPORT_SECONDS``."""
+    store, target = get_store(), _choice()[0]
+    reports = _REPORTS.setdefault(store, {})
+    key = (store.change_mark(), target)
+    kept = reports.get(key)
+    if kept is not None and time.monotonic() - kept[0] < REPORT_SECONDS:
+        return kept[1]  # type: ignore[no-any-return]
+    report = gaps.compute(Snapshot.from_store(store), target, now())
+    if len(reports) >= 32:
+        reports.clear()
+    reports[key] = (time.monotonic(), report)
+    return report
 
 
 @blp.get("")

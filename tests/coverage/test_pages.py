@@ -129,3 +129,28 @@ def test_pages_load_nothing_inline_or_from_another_origin(client, staff, url):
     with client.get("/static/staff.css") as css:
         text = css.get_data(as_text=True)
     assert "@import" not in text and "url(" not in text and "http" not in text
+
+
+def test_the_page_its_map_and_chart_share_one_report_until_the_directory_changes(
+    client, staff, app_store, monkeypatch
+):
+    from directory.coverage import gaps
+
+    computed = []
+    real = gaps.compute
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gaps, "compute", counting)
+    for url in ("/gaps?need=medical", "/gaps/map.svg?need=medical", "/gaps/chart.svg?need=medical"):
+        assert client.get(url, headers=staff).status_code == 200
+    assert computed == ["medical"]  # one computation for the three
+    client.get("/gaps?need=legal", headers=staff)
+    assert computed == ["medical", "legal"]
+    service = next(d for k, d in app_store.export() if k == "service" and "medical" in d["needs"])
+    app_store.update("service", service["id"], {**service, "status": "inactive"},
+                     service["version"], "test")  # fmt: skip
+    client.get("/gaps/map.svg?need=medical", headers=staff)
+    assert computed == ["medical", "legal", "medical"]  # the directory changed: computed again
