@@ -12,7 +12,9 @@ app keeps its 1 MiB limit. A bigger file gets the upload page again with a clear
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -237,11 +239,13 @@ def _word_counts(context: Context, shown: reading.Sheet, header_row: int) -> dic
 def preview(draft_id: uuid.UUID) -> Page:
     """Step 5: every row and its problems; choose places, exclude rows, then import."""
     record = _draft(draft_id)
+    only_fix = request.values.get("only") == "fix"
     if request.method == "POST":
         choices = {**record.doc["choices"], **_form_choices()}
-        record = _save(record, choices=choices, excluded=_form_exclusions())
+        record = _save(record, choices=choices, excluded=_form_exclusions(record))
         if request.form.get("action") != "import":
-            return redirect(lang_url("imports.preview", draft_id=draft_id))
+            only = {"only": "fix"} if only_fix else {}
+            return redirect(lang_url("imports.preview", draft_id=draft_id, **only))
     context, result, titles = _preview(record)
     if request.method == "POST":
         if result.importable:
@@ -249,9 +253,39 @@ def preview(draft_id: uuid.UUID) -> Page:
         error: str | None = wording.refusal(result)
     else:
         error = None
+    shown = result.blocked if only_fix else result.rows
     return render_template("import_preview.html", draft=record, result=result, error=error,
-                           letters=wording.letters(titles),
+                           letters=wording.letters(titles), shown=shown, only_fix=only_fix,
+                           left_out=len(result.rows) - len(result.accepted) + len(result.blocked),
                            words=wording), 422 if error else 200  # fmt: skip
+
+
+@blp.get("/<uuid:draft_id>/left-out.csv")
+@access("staff")
+def left_out(draft_id: uuid.UUID) -> Response:
+    """The rows the import leaves out (excluded, or still to fix) as the sheet had them, with
+    why, to send back to the partner (a cell starting with = + - @ is quoted, so a spreadsheet
+    never runs it as a formula)."""
+    record = _draft(draft_id)
+    sheet, _header_row, titles = _chosen(record)
+    _context, result, _titles = _preview(record)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*titles, _("Njia : pourquoi la ligne est laissée de côté")])
+    for row in result.rows:
+        if row.excluded or row.blocked:
+            cells = sheet.rows[row.number - 1]
+            why = _("exclue") if row.excluded else " ; ".join(
+                i.message for i in row.issues if i.blocking)  # fmt: skip
+            writer.writerow([_inert(str(c)) for c in [*cells, why]])
+    name = f"njia-lignes-laissees-{record.doc['file_name'].rsplit('.', 1)[0]}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never evaluate."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _form_choices() -> dict[str, str]:
@@ -259,8 +293,13 @@ def _form_choices() -> dict[str, str]:
             if k.startswith("place-") and k[6:].isdigit() and v}  # fmt: skip
 
 
-def _form_exclusions() -> list[int]:
-    return sorted(int(v) for v in request.form.getlist("exclude") if v.isdigit())
+def _form_exclusions(record: Record) -> list[int]:
+    """Rows excluded after this form: those ticked among the rows it showed, and those
+    excluded before among the rows it did not show (the "rows to fix" view shows a few)."""
+    shown = {int(v) for v in request.form.getlist("shown") if v.isdigit()}
+    ticked = {int(v) for v in request.form.getlist("exclude") if v.isdigit()}
+    kept = {n for n in record.doc["excluded"] if n not in shown}
+    return sorted(kept | ticked)
 
 
 def _preview(record: Record) -> tuple[Context, planning.Preview, list[str]]:

@@ -166,3 +166,34 @@ def test_forms_need_the_csrf_token(coordinator):
 def test_the_pages_speak_english_too(coordinator):
     page = coordinator.get("/imports/?lang=en").get_data(as_text=True)
     assert "Import a service mapping" in page and '<html lang="en">' in page
+
+
+def test_only_the_rows_to_fix_and_a_download_of_the_rows_left_out(coordinator, app_store):
+    preview_url = walk_to_preview(coordinator)
+    full = coordinator.get(preview_url).get_data(as_text=True)
+    assert "Voir seulement les lignes à corriger (2)" in full
+    first_ok = min(int(n) for n in re.findall(r'id="row-(\d+)"', full) if int(n) not in (9, 12))
+    submit(coordinator, preview_url, action="update", exclude=[str(first_ok)])
+    fix_url = preview_url + "?only=fix"
+    few = coordinator.get(fix_url).get_data(as_text=True)
+    assert sorted(int(n) for n in re.findall(r'id="row-(\d+)"', few)) == [9, 12]
+    assert "Voir toutes les lignes" in few
+    submit(coordinator, fix_url, action="update", exclude=["12"])  # from the short view
+    after = coordinator.get(preview_url).get_data(as_text=True)
+    assert "2 exclues" in after  # the row excluded before, out of sight, stays excluded
+    csv_answer = coordinator.get(preview_url.replace("/preview", "/left-out.csv"))
+    assert csv_answer.status_code == 200 and csv_answer.mimetype == "text/csv"
+    assert "attachment" in csv_answer.headers["Content-Disposition"]
+    lines = csv_answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].endswith("Njia : pourquoi la ligne est laissée de côté")
+    assert len(lines) == 1 + 3  # two excluded, one still to fix
+    assert any("Rutshru" in line and "répertoire" in line for line in lines)
+    assert sum(app_store.counts().values()) == 0  # downloading writes nothing
+
+
+def test_a_left_out_cell_never_runs_as_a_formula():
+    from directory.pages.spreadsheet import _inert
+
+    assert _inert('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [_inert(c) for c in ("+243 970", "-1", "@SUM(A1)", "Goma")] == [
+        "'+243 970", "'-1", "'@SUM(A1)", "Goma"]  # fmt: skip
