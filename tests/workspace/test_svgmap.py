@@ -36,3 +36,33 @@ def test_tiles_only_when_configured():
     assert svgmap.draw(markers, None).tiles == []
     tiles = svgmap.draw(markers, None, "/tiles/{z}/{x}/{y}.png").tiles
     assert tiles and all(url.startswith("/tiles/") for url, *_ in tiles)
+
+
+def test_towns_are_named_and_a_scale_bar_gives_distances():
+    from matching.geo import distance_km
+
+    bukavu, uvira = (-2.45, 28.80), (-3.48, 29.20)  # services a few km from the towns
+    shape = svgmap.draw([svgmap.Marker(1, *bukavu, "a"), svgmap.Marker(2, *uvira, "b")], None)
+    assert shape is not None
+    names = [name for _x, _y, name in shape.labels]
+    assert "Bukavu" in names and "Uvira" in names and len(names) <= svgmap.MAX_LABELS
+    for x, y, _ in shape.labels:
+        assert 0 <= x <= shape.width and 0 <= y <= shape.height
+    width, height = svgmap.LABEL_BOX
+    boxes = [(x - 3, y - height, x + width, y + 3) for x, y, _ in shape.labels]
+    for i, box in enumerate(boxes):  # no two labels on top of each other
+        assert not any(svgmap._overlap(box, other) for other in boxes[i + 1 :])
+    length, words = shape.scale
+    km = float(words.split()[0])
+    # The bar's length on the map is that many km: check against two markers' true distance.
+    (ax, ay, _), (bx, by, _) = shape.markers
+    true_km = distance_km(*bukavu, *uvira)
+    per_unit = true_km / ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+    assert abs(km - length * per_unit) / km < 0.05
+    assert length <= svgmap.SCALE_MAX
+
+
+def test_a_close_view_names_villages_and_measures_in_metres_or_km():
+    shape = svgmap.draw([svgmap.Marker(1, *GOMA, "a")], (-1.68, 29.22))
+    assert shape is not None and shape.labels
+    assert shape.scale[1].endswith(" m") or shape.scale[1].endswith(" km")

@@ -17,9 +17,10 @@ import gzip
 import json
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from directory.core.taxonomy import SEED_DIR
+from directory.places.gazetteer import get_gazetteer
 
 Point = tuple[float, float]
 """(lon, lat)."""
@@ -58,6 +59,10 @@ class Shape:
     tiles: list[tuple[str, float, float, float]]
     inset_border: str
     inset_box: tuple[float, float, float, float] | None
+    labels: list[tuple[float, float, str]] = field(default_factory=list)
+    """(x, y, name) of the towns named on the map."""
+    scale: tuple[float, str] | None = None
+    """(length in SVG units, its distance in words) of the scale bar."""
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
@@ -219,7 +224,68 @@ def draw(
         tiles=_tiles(view, tile_url) if tile_url else [],
         inset_border="" if whole_country else country.path(coarse, margin=1.0),
         inset_box=None if whole_country else _inset_box(country, view),
+        labels=_labels(view, [view.at(lat, lon) for lat, lon in points], not whole_country),
+        scale=_scale_bar(view),
     )
+
+
+LABEL_KINDS = ("city", "town", "commune", "suburb", "quarter", "neighbourhood", "village")
+"""Place kinds named on the map, most important first; beyond towns only in a close view
+(a city's communes and quarters, villages)."""
+MAX_LABELS = 10
+LABEL_BOX = (90.0, 16.0)
+"""The room a label takes (SVG units): no two labels, and no label and marker, overlap."""
+SCALE_STEPS_KM = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
+SCALE_MAX = 120.0
+"""The scale bar's greatest length in SVG units."""
+
+
+def _labels(
+    view: _View, taken: list[tuple[float, float]], inset: bool
+) -> list[tuple[float, float, str]]:
+    """Towns in view from the offline gazetteer, the biggest first, none over another label, a
+    marker or the ``inset`` (top right): cities and towns, and villages when the view spans
+    less than half a degree."""
+    south, west, north, east = view.box
+    kinds = LABEL_KINDS if max(north - south, east - west) < 0.5 else LABEL_KINDS[:2]
+    rank = {kind: i for i, kind in enumerate(kinds)}
+    inside = [p for p in get_gazetteer() if p.kind in rank and not p.approximate
+              and south < p.lat < north and west < p.lon < east]  # fmt: skip
+    inside.sort(key=lambda p: (rank[p.kind], -(p.population or 0), p.name))
+    width, height = LABEL_BOX
+    placed: list[tuple[float, float, str]] = []
+    for place in inside:
+        x, y = view.at(place.lat, place.lon)
+        if x > view.width - width or y < height or (inset and x > view.width - 250 and y < 150):
+            continue
+        box = (x - 3, y - height, x + width, y + 3)  # the dot and the text beside it
+        if any(_overlap(box, (ox - 3, oy - height, ox + width, oy + 3)) for ox, oy, _ in placed):
+            continue
+        if any(_overlap(box, (mx - 15, my - 15, mx + 15, my + 15)) for mx, my in taken):
+            continue
+        if _overlap(box, (0, view.height - 40, SCALE_MAX + 70, view.height)):  # the scale bar
+            continue
+        placed.append((x, y, place.name))
+        if len(placed) == MAX_LABELS:
+            break
+    return placed
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two (left, top, right, bottom) boxes overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _scale_bar(view: _View) -> tuple[float, str]:
+    """A round distance whose bar is at most :data:`SCALE_MAX` long, at the view's middle
+    latitude (Mercator stretches distances by 1/cos(latitude))."""
+    south, _west, north, _east = view.box
+    middle = math.radians((south + north) / 2)
+    units_per_km = view.scale * math.cos(middle) ** -1 / 40075.016686
+    fitting = [km for km in SCALE_STEPS_KM if km * units_per_km <= SCALE_MAX]
+    km = fitting[-1] if fitting else SCALE_STEPS_KM[0]
+    words = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
+    return round(km * units_per_km, 1), words
 
 
 def _reshape(view: _View) -> _View:
