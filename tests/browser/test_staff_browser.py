@@ -57,6 +57,10 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         service = next(d for k, d in store.export() if k == "service" and not d["remote"]
                        and "medical" in d["needs"])  # fmt: skip
         make_user(store, "provider", service["organization_id"], email=RECEPTION)
+        other = store.create("organization", f.organization(name="Clinique Tumaini (test)"), "t")
+        place = store.create("location", f.location(other["id"], name="Tumaini"), "t")
+        store.create("service", f.service(other["id"], [place["id"]], name="Clinique Tumaini",
+                                          needs=["medical"]), "t")  # fmt: skip
         more = {"needs": [*service["needs"], "education"]}
         workflow.queue_change(store, "service", service["id"], service["version"], more,
                               f"user:{provider.id}")  # fmt: skip
@@ -130,6 +134,9 @@ def test_the_slip_and_the_referrals_list_fit_and_pass_axe(
         page.fill("#place", "Goma")
         page.check("input[name=needs][value=medical]")
         page.get_by_role("button", name="Chercher").click()
+        page.locator("details.compare summary").first.click()  # two clinics side by side
+        assert page.locator("details.compare table").first.is_visible()
+        _check(page, "results-compare", width)
         page.locator("input[name=pick]").first.check()
         page.get_by_role("button", name="Orienter vers les services cochés").first.click()
         page.locator("input[name=consent]").first.check()

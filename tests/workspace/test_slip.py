@@ -167,3 +167,35 @@ def test_the_api_records_a_childs_consent_without_identity(client, demo):
         "service_id": service["id"], "need": "medical",
         "consent": {"attested": True, "method": "mother of Amina"}})  # fmt: skip
     assert odd.status_code == 422
+
+
+def test_a_needs_candidates_are_compared_side_by_side(client, demo):
+    hospital = next(d for k, d in demo.export() if k == "service" and d["name"] == GOMA_HOSPITAL)
+    other = demo.create("organization", f.organization(name="Clinique Tumaini (test)"), "t")
+    place = demo.create("location", f.location(other["id"], name="Tumaini"), "t")
+    demo.create("service", f.service(other["id"], [place["id"]], name="Clinique Tumaini",
+                                     needs=["medical"], capabilities=["pep"],
+                                     stock_out=["pep"]), "t")  # fmt: skip
+    csrf = _caseworker_of_an_agency(client, demo)
+    agency = next(d for k, d in demo.export() if k == "organization"
+                  and d["name"].startswith("Action Femmes"))  # fmt: skip
+    agreement = [{"organization_id": hospital["organization_id"], "since": "2026-01-01"}]
+    demo.update("organization", agency["id"], {**agency, "referral_agreements": agreement},
+                agency["version"], "t")  # fmt: skip
+    html = search_goma(client, csrf, hours="").get_data(as_text=True)  # not urgent
+    assert "Comparer ces 2 services" in html
+    table = html.split('class="compare"')[1].split("</details>")[0]
+    heads = re.findall(r'<th scope="col">(?:<span class="pin">\d+</span> )?([^<]+)</th>', table)
+    assert heads[0] == "Soins médicaux" and {GOMA_HOSPITAL, "Clinique Tumaini"} <= set(heads)
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>((?:<td>[^<]*</td>)+)', table))
+
+    def cell(label: str, name: str) -> str:
+        return re.findall(r"<td>([^<]*)</td>", rows[label])[heads[1:].index(name)]
+
+    for label in ("Ouvert", "Distance et trajet", "Vérifiée", "Langues"):
+        assert label in rows, (label, list(rows))
+    pep = next(k for k in rows if "PEP" in k)
+    assert cell(pep, GOMA_HOSPITAL) == "oui" and cell(pep, "Clinique Tumaini") == "en rupture"
+    agreement_row = next(k for k in rows if k.startswith("Accord d"))
+    assert cell(agreement_row, GOMA_HOSPITAL) == "oui"
+    assert cell(agreement_row, "Clinique Tumaini") == "non"

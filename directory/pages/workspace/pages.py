@@ -22,8 +22,8 @@ from directory.core.taxonomy import get_taxonomy
 from directory.core.visibility import present
 from directory.pages import search, wording
 from directory.pages.search import FormError
+from directory.pages.workspace import compare, svgmap
 from directory.pages.workspace import form as staff_form
-from directory.pages.workspace import svgmap
 from directory.search import engine
 from directory.search.index import index_for
 from directory.store import get_store
@@ -92,7 +92,11 @@ def results_view(answer: dict[str, Any], where: search.Where) -> dict[str, Any]:
         first = urgent["results"][0] if urgent["results"] else urgent["opens_soonest"]
     tile_url = current_app.config.get("MAP_TILE_URL")
     point = (where.point.lat, where.point.lon)
+    partners = _partners()
+    comparisons = {n["need"]: compare.rows(n["need"], n["results"], partners)
+                   for n in needs if len(n["results"]) >= 2}  # fmt: skip
     return {
+        "comparisons": comparisons,
         "needs": needs,
         "urgent": urgent,
         "urgent_first": first,
@@ -102,6 +106,13 @@ def results_view(answer: dict[str, Any], where: search.Where) -> dict[str, Any]:
         "numbers": numbers,
         "map": svgmap.draw(markers, point, tile_url),
     }
+
+
+def _partners() -> set[str]:
+    """The organizations the caller's organization has referral agreements with."""
+    own = current_principal().organization_id
+    org = get_store().get("organization", own) if own else None
+    return {a["organization_id"] for a in (org or {}).get("referral_agreements", [])}
 
 
 def stop_notes(stop: dict[str, Any]) -> list[str]:
