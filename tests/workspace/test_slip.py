@@ -199,3 +199,22 @@ def test_a_needs_candidates_are_compared_side_by_side(client, demo):
     agreement_row = next(k for k in rows if k.startswith("Accord d"))
     assert cell(agreement_row, GOMA_HOSPITAL) == "oui"
     assert cell(agreement_row, "Clinique Tumaini") == "non"
+
+
+def test_the_slip_is_printed_in_the_persons_language(client, demo):
+    from tests.pages.helpers import compile_catalogues
+
+    compile_catalogues()
+    csrf = _caseworker_of_an_agency(client, demo)
+    slip, _ = _refer(client, csrf, _pick_hospital(client, csrf), consented=True)
+    html = slip.get_data(as_text=True)
+    assert "La fiche dans la langue de la personne" in html and 'lang="sw"' in html
+    (record,) = demo.find_records("referral")
+    swahili = client.post("/workspace/slip", data={"csrf_token": csrf, "lang": "sw",
+                                                   "code": record.doc["code"]})  # fmt: skip
+    text = _slip_text(swahili.get_data(as_text=True))
+    assert "Karatasi ya rufaa" in text and "Afya" in text and "Santé" not in text
+    assert not reveals(text)
+    pdf = client.post("/workspace/slip.pdf", data={"csrf_token": csrf, "lang": "ln",
+                                                   "code": [record.doc["code"]]})  # fmt: skip
+    assert "Mokanda ya botindi" in pdf_text(pdf.data)

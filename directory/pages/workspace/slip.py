@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_date
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 
 from directory.core.discretion import discreet
@@ -51,25 +52,25 @@ class SlipItem:
 
 
 NEUTRAL_TITLES = {
-    "medical": "Santé",
-    "psychosocial": "Écoute",
-    "legal": "Conseil",
-    "safety": "Accompagnement",
-    "shelter": "Accueil",
-    "material": "Aide",
-    "livelihood": "Activités",
-    "education": "Éducation",
-    "child_support": "Famille",
-    "case_management": "Accompagnement",
-    "complaint": "Contact",
+    "medical": _l("Santé"),
+    "psychosocial": _l("Écoute"),
+    "legal": _l("Conseil"),
+    "safety": _l("Accompagnement"),
+    "shelter": _l("Accueil"),
+    "material": _l("Aide"),
+    "livelihood": _l("Activités"),
+    "education": _l("Éducation"),
+    "child_support": _l("Famille"),
+    "case_management": _l("Accompagnement"),
+    "complaint": _l("Contact"),
 }
-"""The title of each need on the slip: what a passer-by may read (translated by
-:func:`neutral_title`)."""
+"""The title of each need on the slip: what a passer-by may read."""
 
 
 def neutral_title(need: str) -> str:
-    """The slip's title for ``need``, in the page's language."""
-    return gettext(NEUTRAL_TITLES.get(need, "Service"))
+    """The slip's title for ``need``, in the page's language (the survivor's, chosen by the
+    caseworker)."""
+    return str(NEUTRAL_TITLES.get(need, _l("Service")))
 
 
 def items(store: Store, principal: Principal, referrals: list[Document]) -> list[SlipItem]:
