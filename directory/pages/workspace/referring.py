@@ -158,23 +158,28 @@ def _slip_page(made: list[Document], reprint: bool = False) -> str:
 @access("caseworker")
 def slip_again() -> str | tuple[str, int]:
     """The slip of referrals the caller made, again (reprinted from the referrals list)."""
+    made = _slip_referrals()
+    if isinstance(made, FormError):
+        return render_template("workspace_refer.html", picks=[], error=made), 422
+    return _slip_page(made, reprint=True)
+
+
+def _slip_referrals() -> list[Document] | FormError:
+    """The caller's own referrals a slip form names, or why not."""
     try:
         _refuse_unknown(SLIP_FIELDS)
-        made = _own_referrals(request.form.getlist("code"))
+        return _own_referrals(request.form.getlist("code"))
     except FormError as error:
-        return render_template("workspace_refer.html", picks=[], error=error), 422
-    return _slip_page(made, reprint=True)
+        return error
 
 
 @blp.post("/slip.pdf")
 @access("caseworker")
 def slip_pdf() -> Response | tuple[str, int]:
     """The slip of referrals the caller made, as a PDF download."""
-    try:
-        _refuse_unknown(SLIP_FIELDS)
-        made = _own_referrals(request.form.getlist("code"))
-    except FormError as error:
-        return render_template("workspace_refer.html", picks=[], error=error), 422
+    made = _slip_referrals()
+    if isinstance(made, FormError):
+        return render_template("workspace_refer.html", picks=[], error=made), 422
     store, principal = get_store(), current_principal()
     body = slip.pdf(slip.items(store, principal, made), slip.issued_on(referrals.now()),
                     slip.contacts(store, principal, national_hotlines(store)))  # fmt: skip
