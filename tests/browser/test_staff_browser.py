@@ -172,3 +172,20 @@ def test_the_providers_edit_form_fits_a_phone(browser: Any, staff: dict[str, Any
     finally:
         context.close()
     assert traffic.offsite == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_workspace_speaks_swahili(browser: Any, staff: dict[str, Any], width: int) -> None:
+    context, page, traffic = _page(browser, staff["url"], width)
+    try:
+        _sign_in(page, CASEWORKER)
+        page.goto("/workspace?lang=sw")
+        page.fill("#place", "Goma")
+        page.check("input[name=needs][value=medical]")
+        page.get_by_role("button", name="Tafuta").click()
+        page.get_by_role("button", name="Peleka rufaa kwa huduma zilizochaguliwa").wait_for()
+        assert page.locator("html").get_attribute("lang") == "sw"
+        _check(page, "results-sw", width)
+    finally:
+        context.close()
+    assert traffic.offsite == []

@@ -155,9 +155,12 @@ def test_consent_first_then_one_record_per_service_and_the_slip(client, demo):
 
 
 def pdf_text(data: bytes) -> str:
-    """The text drawing operators of a PDF (its streams inflated), Latin-1 decoded."""
+    """The text drawing operators of a PDF (its streams inflated), Latin-1 decoded. Each
+    stream is read by its ``/Length``: its compressed bytes may hold anything, line ends
+    included."""
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for found in re.finditer(rb"/Length (\d+)\s*>>\s*stream\r?\n", data):
+        stream = data[found.end() : found.end() + int(found.group(1))]
         try:
             chunks.append(zlib.decompress(stream))
         except zlib.error:

@@ -19,6 +19,7 @@ import secrets
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from directory.core import referrals
@@ -41,20 +42,20 @@ SLIP_FIELDS = frozenset({"csrf_token", "lang", "code"})
 STATUS_FIELDS = frozenset({"csrf_token", "lang", "code", "status"})
 MAX_PICKS = 12
 CONSENT_LABELS = {
-    "verbal": "Un adulte : la personne elle-même, oralement",
-    "written": "Un adulte : la personne elle-même, par écrit",
-    "adolescent": "Un·e adolescent·e de 15 à 17 ans, jugé·e capable de décider seul·e",
-    "guardian": "Un enfant : son parent ou tuteur, avec l'assentiment de l'enfant",
-    "best_interest": "Un enfant sans parent ou tuteur sûr : décision dans son intérêt "
-                     "supérieur, avec un superviseur, et l'assentiment de l'enfant",
+    "verbal": _l("Un adulte : la personne elle-même, oralement"),
+    "written": _l("Un adulte : la personne elle-même, par écrit"),
+    "adolescent": _l("Un·e adolescent·e de 15 à 17 ans, jugé·e capable de décider seul·e"),
+    "guardian": _l("Un enfant : son parent ou tuteur, avec l'assentiment de l'enfant"),
+    "best_interest": _l("Un enfant sans parent ou tuteur sûr : décision dans son intérêt "
+                     "supérieur, avec un superviseur, et l'assentiment de l'enfant"),
 }  # fmt: skip
 """Who consented, in the words of GBV case-management guidance (no choice is made for the
 caseworker: the form starts with none ticked)."""
 STATUS_LABELS = {
-    "sent": "Envoyée",
-    "received": "Reçue",
-    "service_given": "Service rendu",
-    "declined": "Refusée",
+    "sent": _l("Envoyée"),
+    "received": _l("Reçue"),
+    "service_given": _l("Service rendu"),
+    "declined": _l("Refusée"),
 }
 
 
