@@ -89,7 +89,8 @@ def verification_days(candidate: Candidate, at: datetime) -> int | None:
 def capabilities_for(
     candidate: Candidate, needs: Sequence[str], request: MatchRequest
 ) -> list[str]:
-    """The candidate's capabilities relevant to ``needs`` and the survivor, in a fixed order."""
+    """The candidate's capabilities relevant to ``needs`` and the survivor, in a fixed order;
+    never one it is out of stock of (the ``stock_out`` warning says that instead)."""
     wanted: list[str] = []
     for need in needs:
         wanted.extend(RELEVANT_CAPABILITIES.get(need, ()))
@@ -97,7 +98,8 @@ def capabilities_for(
         wanted = [c for c in wanted if c != "emergency_contraception"]
     if filters.is_child(request):
         wanted.append("child_friendly")
-    return [c for c in dict.fromkeys(wanted) if c in candidate.capabilities]
+    offered = candidate.capabilities - candidate.stock_out
+    return [c for c in dict.fromkeys(wanted) if c in offered]
 
 
 def reasons(a: Assessed, needs: Sequence[str], request: MatchRequest) -> tuple[Note, ...]:

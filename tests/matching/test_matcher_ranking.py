@@ -176,6 +176,14 @@ def test_capabilities_relevant_to_the_need_and_the_survivor_are_named():
     assert named == ["pep", "cmr"]
 
 
+def test_a_capability_out_of_stock_is_not_named_as_offered():
+    c = candidate("a", capabilities=frozenset({"pep", "cmr"}), stock_out=frozenset({"pep"}))
+    (rec,) = need(match(request(sex="female"), [c]), "medical").results
+    named = [dict(n.params)["capability"] for n in rec.reasons if n.code == "has_capability"]
+    assert named == ["cmr"]
+    assert param(rec.warnings, "stock_out", "items") == "pep"
+
+
 @pytest.mark.parametrize(
     ("fields", "req", "warning"),
     [
