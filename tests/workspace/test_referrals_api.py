@@ -96,30 +96,29 @@ def test_retries_create_exactly_one_referral(client, world, app_store, backend):
     results: list[bytes] = []
 
     config = {k: v for k, v in client.application.config.items() if k.isupper()}
+    workers = [create_app(config) for _ in range(10)]  # made here: app creation is not threadsafe
 
-    def retry() -> None:
+    def retry(worker) -> None:  # type: ignore[no-untyped-def]
         """A client of its own worker (its own app and database connection, as gunicorn's
         workers are) that also retries a 503 (the database busy: on a loaded machine Neo4j's
         connection pool may time out), as ``Retry-After`` asks."""
-        worker = create_app(config)
-        try:
-            own = worker.test_client()
-            for _attempt in range(5):
-                response = _post(own, caseworker, body, key="concurrent-1")
-                if response.status_code != 503:
-                    break
-                time.sleep(0.2)
-        finally:
-            worker.extensions["njia_store"].close()
+        own = worker.test_client()
+        for _attempt in range(5):
+            response = _post(own, caseworker, body, key="concurrent-1")
+            if response.status_code != 503:
+                break
+            time.sleep(0.2)
         assert response.status_code == 201, response.get_data()
         results.append(response.get_data())
 
-    threads = [threading.Thread(target=retry, daemon=True) for _ in range(10)]
+    threads = [threading.Thread(target=retry, args=(w,), daemon=True) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a retrying client hung"
+    for worker in workers:
+        worker.extensions["njia_store"].close()
     assert len(results) == 10 and len(set(results)) == 1
     assert len(app_store.find_records("referral")) == 2
     other = _post(client, caseworker, body, key="another")
