@@ -9,7 +9,6 @@ until when, and can be withdrawn.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from directory.core import users
+from directory.places.names import normalise
 from directory.store import get_store
 from directory.store.base import Document, ListQuery, Store
 from directory.web.auth import access, current_principal
@@ -71,11 +71,6 @@ def account_message(error: users.AccountError) -> str:
     return known.get(error.message, error.message)
 
 
-def _folded(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).split())
-
-
 def find_organization(store: Store, typed: str) -> tuple[Document | None, list[Document]]:
     """The organization ``typed`` names (its id, or its name with any case and accents), and
     when there is none or several, those whose names hold the words typed (a few)."""
@@ -88,7 +83,7 @@ def find_organization(store: Store, typed: str) -> tuple[Document | None, list[D
         return found, []
     page = store.page("organization", ListQuery(text=typed, text_names_only=True,
                                                 limit=SUGGESTIONS))  # fmt: skip
-    exact = [o for o in page.items if _folded(o["name"]) == _folded(typed)]
+    exact = [o for o in page.items if normalise(o["name"]) == normalise(typed)]
     if len(exact) == 1:
         return exact[0], []
     return None, exact or page.items
